@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "overparam",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "overparam", targets: ["overparam"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // C libraries: header-only shims, one line each on why they exist.
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Matrices, BLAS/LAPACK, counter-based random streams.
+        .target(name: "Numerical", dependencies: ["COpenBLAS"]),
+        // IDX files, Fashion-MNIST, synthetic sets, subsets.
+        .target(name: "Datasets", dependencies: ["Numerical", "CZlib"]),
+        // Models, solvers, metrics.
+        .target(name: "Learning", dependencies: ["Numerical", "Datasets"]),
+        // Spec parsing and validation, the plan, and running one task.
+        .target(name: "Sweep", dependencies: [
+            "Numerical", "Datasets", "Learning", .product(name: "Yams", package: "Yams"),
+        ]),
+        // Transport (MPI or in-process), coordinator, worker, wire format.
+        .target(name: "Cluster", dependencies: ["CMPI"]),
+        // One SQLite file per sweep, written by rank 0 only.
+        .target(name: "Store", dependencies: ["Sweep", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Ensemble statistics, tables, exports.
+        .target(name: "Analysis", dependencies: ["Store", "Sweep"]),
+        .executableTarget(name: "overparam", dependencies: [
+            "Numerical", "Datasets", "Learning", "Sweep", "Cluster", "Store", "Analysis",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .target(name: "TestSupport", dependencies: ["Numerical"], path: "Tests/TestSupport"),
+        .testTarget(name: "NumericalTests", dependencies: ["Numerical", "TestSupport"]),
+        //PENDING .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        //PENDING .testTarget(name: "LearningTests", dependencies: ["Learning", "TestSupport"]),
+        //PENDING .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"]),
+        //PENDING .testTarget(name: "ClusterTests", dependencies: ["Cluster", "TestSupport"]),
+        //PENDING .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        //PENDING .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
+        // Launches the built `overparam` under real `mpirun`.
+        //PENDING .testTarget(name: "EndToEndTests", dependencies: ["overparam", "TestSupport"]),
+        // Slow scientific checks, run at a reduced size by default.
+        //PENDING .testTarget(name: "ScienceTests", dependencies: ["overparam", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
