@@ -1,0 +1,49 @@
+/// A message between ranks.
+public struct Message: Sendable {
+    public let source: Int
+    public let tag: MessageTag
+    public let payload: [UInt8]
+}
+
+/// What a message means. Values are the MPI tags.
+public enum MessageTag: Int32, Sendable {
+    /// Coordinator → worker: run this task (payload: task index).
+    case task = 1
+    /// Worker → coordinator: a finished task (payload: encoded outcome).
+    case result = 2
+    /// Worker → coordinator: a task that threw (payload: index and message).
+    case failure = 3
+    /// Coordinator → worker: no more work; exit after the current task.
+    case stop = 4
+}
+
+/// Point-to-point messaging between ranks. Implemented by MPI; a world of one
+/// needs no transport at all (rank 0 runs its own worker thread).
+public protocol Transport: AnyObject {
+    var rank: Int { get }
+    var size: Int { get }
+    func send(_ payload: [UInt8], to rank: Int, tag: MessageTag)
+    /// A pending message, if any, without blocking.
+    func poll() -> Message?
+}
+
+/// Sleeps between polls, growing from a few microseconds to a millisecond, so a
+/// waiting rank costs almost no CPU (Open MPI's blocking calls busy-poll a core)
+/// yet answers within a millisecond.
+public struct PollBackoff {
+    private var micros: UInt32 = 0
+    public init() {}
+    public mutating func reset() { micros = 0 }
+    public mutating func wait() {
+        micros = micros == 0 ? 5 : min(1000, micros * 2)
+        usleepPortable(micros)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@inline(__always) func usleepPortable(_ micros: UInt32) { _ = usleep(micros) }

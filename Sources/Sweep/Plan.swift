@@ -1,0 +1,93 @@
+import Foundation
+import Numerical
+
+/// One unit of work: a full assignment of every key, and a seed.
+public struct PlannedTask: Sendable, Equatable {
+    /// Position in the plan; the store's primary key.
+    public let index: Int
+    /// The swept coordinates and the seed, e.g. "width=100,seed=3". Stable across runs.
+    public let id: String
+    /// The id without the seed: the ensemble this task belongs to.
+    public let cell: String
+    public let seed: Int
+    /// Every key's value for this task.
+    public let config: [String: SpecValue]
+    /// Relative cost estimate, for largest-first dispatch.
+    public let cost: Double
+
+    public func int(_ key: String) -> Int { config[key]!.intValue! }
+    public func string(_ key: String) -> String { config[key]!.description }
+
+    /// Keys that choose the data (so tasks sharing them share one training and test set).
+    public static let dataKeys = ["dataset", "train_size", "test_size", "data_seed"]
+
+    /// Names the train/test split this task uses; tasks with equal data keys see
+    /// identical data whatever their width or seed.
+    public var dataKey: String {
+        Self.dataKeys.map { "\($0)=\(config[$0]!)" }.joined(separator: ",")
+    }
+
+    /// All values that change what the task computes, sorted by key: the identity
+    /// its random streams are derived from (never the rank or the file order).
+    public var canonicalConfig: String {
+        config.filter { SpecSchema.key($0.key)?.affectsResults ?? true }
+            .sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value)" }
+            .joined(separator: ",") + ",seed=\(seed)"
+    }
+
+    /// The config as a JSON object with sorted keys (seed included), for the store.
+    public var configJSON: String {
+        var all = config
+        all["seed"] = .int(seed)
+        return "{" + all.sorted { $0.key < $1.key }
+            .map { jsonQuoted($0.key) + ":" + $0.value.json }
+            .joined(separator: ",") + "}"
+    }
+}
+
+/// The cartesian product of a spec's axes times its seeds, in a fixed order.
+public struct Plan: Sendable {
+    public let spec: Spec
+    public let tasks: [PlannedTask]
+
+    public init(spec: Spec) {
+        self.spec = spec
+        let axes = spec.axes
+        var combos: [[String: SpecValue]] = [[:]]
+        for (key, values) in spec.values where values.count == 1 {
+            combos[0][key] = values[0]
+        }
+        for axis in axes {   // first axis outermost
+            combos = combos.flatMap { base in
+                axis.values.map { v in var c = base; c[axis.key] = v; return c }
+            }
+        }
+        var tasks: [PlannedTask] = []
+        tasks.reserveCapacity(combos.count * spec.seeds.count)
+        for config in combos {
+            let cell = axes.isEmpty ? "all" : axes.map { "\($0.key)=\(config[$0.key]!)" }.joined(separator: ",")
+            for seed in spec.seeds {
+                let id = (axes.isEmpty ? "" : cell + ",") + "seed=\(seed)"
+                tasks.append(PlannedTask(index: tasks.count, id: id, cell: cell, seed: seed,
+                                         config: config, cost: Plan.estimateCost(config)))
+            }
+        }
+        self.tasks = tasks
+    }
+
+    /// Task indices, most expensive first (ties in plan order), so the long tasks
+    /// start early and the sweep does not end waiting on one straggler.
+    public var dispatchOrder: [Int] {
+        tasks.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.index < $1.index }.map(\.index)
+    }
+
+    /// Flops-like estimate: features (P N D) plus the SVD (min(P,N)^2 max(P,N)).
+    static func estimateCost(_ c: [String: SpecValue]) -> Double {
+        let p = Double(c["train_size"]?.intValue ?? 1)
+        let m = Double(c["test_size"]?.intValue ?? 1)
+        let n = Double(c["width"]?.intValue ?? 1)
+        let d: Double = (c["dataset"]?.stringValue ?? "").hasPrefix("synthetic") ? 2 : 785
+        return (p + m) * n * d + min(p, n) * min(p, n) * max(p, n)
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import Yams
+
+/// A parsed, validated sweep spec.
+///
+/// Every key holds one or more values; a key with more than one value is a swept
+/// axis, and the plan is the cartesian product of the axes (in file order, first
+/// key outermost) times the seeds. Validation happens entirely here, before
+/// anything runs, so a bad spec never reaches a store.
+public struct Spec: Sendable {
+    /// The file the spec came from (for messages), and its text as read.
+    public let file: String
+    public let text: String
+    public let name: String
+    public let sweepSeed: UInt64
+    public let seeds: [Int]
+    /// Every schema key with its values (defaults filled in), in file order then schema order.
+    public let values: [(key: String, values: [SpecValue])]
+
+    /// Keys with more than one value, in file order.
+    public var axes: [(key: String, values: [SpecValue])] { values.filter { $0.values.count > 1 } }
+
+    public func values(of key: String) -> [SpecValue] { values.first { $0.key == key }?.values ?? [] }
+    public func single(_ key: String) -> SpecValue? {
+        let v = values(of: key)
+        return v.count == 1 ? v[0] : nil
+    }
+
+    /// A stable digest of what the spec computes: the resolved values, seeds and sweep
+    /// seed, independent of comments, key order and formatting. Resuming compares it.
+    public var fingerprint: String {
+        var parts = values.filter { SpecSchema.key($0.key)?.affectsResults ?? true }
+            .map { "\($0.key)=[" + $0.values.map(\.description).joined(separator: ",") + "]" }
+            .sorted()
+        parts.append("seeds=[" + seeds.map(String.init).joined(separator: ",") + "]")
+        parts.append("sweep_seed=\(sweepSeed)")
+        return String(format: "%016llx", StreamKeyDigest.digest(parts.joined(separator: ";")))
+    }
+
+    /// Reads and validates a spec file.
+    public static func load(path: String) throws -> Spec {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError(file: path, "cannot read the spec file (does it exist?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(file: path, "the spec is not UTF-8 text")
+        }
+        return try parse(text: text, file: path)
+    }
+
+    /// Validates spec text; `file` is only used in messages and for the default name.
+    public static func parse(text: String, file: String) throws -> Spec {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw SpecError(file: file, "not valid YAML: " + String(describing: error)
+                .split(separator: "\n").first.map(String.init)!)
+        }
+        guard let mapping = root?.mapping else {
+            throw SpecError(file: file, "the spec must be a YAML mapping of keys to values (see sweeps/random-features.yaml)")
+        }
+
+        var given: [(key: String, node: Node, line: Int?)] = []
+        for (keyNode, valueNode) in mapping {
+            let line = keyNode.mark?.line
+            guard let key = keyNode.string else { throw SpecError(file: file, line: line, "keys must be strings") }
+            guard SpecSchema.key(key) != nil else {
+                let known = SpecSchema.keys.map(\.name)
+                let near = known.min { editDistance($0, key) < editDistance($1, key) }!
+                let hint = editDistance(near, key) <= 2 ? " (did you mean '\(near)'?)" : ""
+                throw SpecError(file: file, line: line,
+                                "unknown key '\(key)'\(hint); known keys: " + known.joined(separator: ", "))
+            }
+            if given.contains(where: { $0.key == key }) {
+                throw SpecError(file: file, line: line, "key '\(key)' is given twice")
+            }
+            given.append((key, valueNode, line))
+        }
+
+        var seeds = [0]
+        var resolved: [(key: String, values: [SpecValue])] = []
+        for entry in given {
+            let schema = SpecSchema.key(entry.key)!
+            if entry.key == "seeds" {
+                seeds = try parseSeeds(entry.node, file: file, line: entry.line)
+                continue
+            }
+            let list: [Node]
+            if let seq = entry.node.sequence {
+                guard schema.sweepable else {
+                    throw SpecError(file: file, line: entry.line, "key '\(entry.key)' takes one value, not a list")
+                }
+                guard !seq.isEmpty else {
+                    throw SpecError(file: file, line: entry.line,
+                                    "key '\(entry.key)': empty list; give at least one value (\(schema.expectation))")
+                }
+                list = Array(seq)
+            } else {
+                list = [entry.node]
+            }
+            var values: [SpecValue] = []
+            for node in list {
+                let value = try parseScalar(node, schema: schema, file: file, line: node.mark?.line ?? entry.line)
+                if values.contains(value) {
+                    throw SpecError(file: file, line: node.mark?.line ?? entry.line,
+                                    "key '\(entry.key)': value \(value) is listed twice")
+                }
+                values.append(value)
+            }
+            resolved.append((entry.key, values))
+        }
+        for schema in SpecSchema.keys where schema.name != "seeds" && !resolved.contains(where: { $0.key == schema.name }) {
+            if let d = schema.defaultValue {
+                resolved.append((schema.name, [d]))
+            } else if schema.name == "name" {
+                let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+                resolved.append(("name", [.string(stem.isEmpty ? "sweep" : stem)]))
+            } else if schema.name == "data_dir" {
+                continue  // optional; located at run time
+            } else {
+                throw SpecError(file: file, "missing required key '\(schema.name)' (\(schema.expectation)): \(schema.doc)")
+            }
+        }
+        let name = resolved.first { $0.key == "name" }!.values[0].description
+        guard name.range(of: "^[A-Za-z0-9._-]+$", options: .regularExpression) != nil, !name.hasPrefix(".") else {
+            throw SpecError(file: file, "key 'name': '\(name)' may hold only letters, digits, '.', '_' and '-' (it names files)")
+        }
+        let sweepSeed = UInt64(resolved.first { $0.key == "seed" }!.values[0].intValue!)
+        let spec = Spec(file: file, text: text, name: name, sweepSeed: sweepSeed, seeds: seeds, values: resolved)
+        try spec.checkCombinations()
+        return spec
+    }
+
+    static func parseSeeds(_ node: Node, file: String, line: Int?) throws -> [Int] {
+        if let seq = node.sequence {
+            guard !seq.isEmpty else { throw SpecError(file: file, line: line, "key 'seeds': empty list; give a count or seed numbers") }
+            var out: [Int] = []
+            for item in seq {
+                guard let v = item.int, v >= 0, v <= Int(Int32.max) else {
+                    throw SpecError(file: file, line: item.mark?.line ?? line,
+                                    "key 'seeds': expected seed numbers >= 0, got '\(item.string ?? "?")'")
+                }
+                guard !out.contains(v) else {
+                    throw SpecError(file: file, line: item.mark?.line ?? line, "key 'seeds': seed \(v) is listed twice")
+                }
+                out.append(v)
+            }
+            return out
+        }
+        guard node.scalar != nil, let n = node.int, n >= 1, n <= 1_000_000 else {
+            throw SpecError(file: file, line: line,
+                            "key 'seeds': expected a count in 1...1000000 or a list of seed numbers, got '\(node.string ?? "a mapping")'")
+        }
+        return Array(0..<n)
+    }
+
+    static func parseScalar(_ node: Node, schema: SpecKey, file: String, line: Int?) throws -> SpecValue {
+        guard let scalar = node.scalar else {
+            throw SpecError(file: file, line: line,
+                            "key '\(schema.name)': expected \(schema.expectation), got a \(node.sequence != nil ? "nested list" : "mapping")")
+        }
+        let raw = scalar.string
+        func bad(_ extra: String = "") -> SpecError {
+            SpecError(file: file, line: line, "key '\(schema.name)': expected \(schema.expectation), got '\(raw)'\(extra)")
+        }
+        switch schema.kind {
+        case .int(let lo, let hi):
+            guard let v = node.int else { throw bad() }
+            guard v >= lo, v <= hi else { throw bad() }
+            return .int(v)
+        case .double(let lo, let hi):
+            guard let v = node.float, v.isFinite else { throw bad() }
+            guard v >= lo, v <= hi else { throw bad() }
+            return .double(v)
+        case .choice(let options):
+            guard options.contains(raw) else { throw bad() }
+            return .string(raw)
+        case .text:
+            guard !raw.isEmpty else { throw bad() }
+            return .string(raw)
+        }
+    }
+
+    /// Checks that need more than one key.
+    func checkCombinations() throws {
+        for width in values(of: "width").compactMap(\.intValue) where width > 1_000_000 {
+            throw SpecError(file: file, "key 'width': \(width) features would not fit in memory; use at most 1000000")
+        }
+    }
+}
+
+/// The 64-bit FNV-1a digest used for fingerprints (the same mixing as stream keys).
+enum StreamKeyDigest {
+    static func digest(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return h
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Store
+import Testing
+import TestSupport
+
+/// Real sweeps of the built `overparam` under real `mpirun`, on the real Fashion-MNIST files.
+@Suite(.serialized) struct SweepEndToEndTests {
+    /// 5 widths x 4 seeds = 20 tasks on a small Fashion-MNIST subset.
+    static let spec = """
+        name: e2e
+        model: random_features
+        dataset: fashion-mnist
+        train_size: 60
+        test_size: 100
+        width: [10, 30, 60, 90, 200]
+        seeds: 4
+        """
+
+    /// Every stored result and output of a store, by task index.
+    static func contents(_ path: String) throws -> [Int: ResultRecord] {
+        let store = try SweepStore.open(path: path)
+        var out: [Int: ResultRecord] = [:]
+        for r in try store.results() {
+            var r = r
+            r.rank = 0; r.host = ""; r.wallSeconds = 0   // where and how fast may differ
+            out[r.taskIndex] = r
+        }
+        return out
+    }
+
+    @Test func twoRanksFillTheStoreBitwiseEqualToOneAndThreeRanks() throws {
+        let dir = try TemporaryDirectory("e2e")
+        defer { dir.remove() }
+        let spec = try dir.write("e2e.yaml", Self.spec)
+
+        var stores: [Int: [Int: ResultRecord]] = [:]
+        for ranks in [2, 0, 3] {
+            let store = dir.file("ranks\(ranks).sqlite")
+            let r = try OverparamBinary.run(ranks: ranks, ["sweep", spec, "--store", store, "--quiet"])
+            #expect(r.status == 0, "ranks \(ranks): \(r.output)")
+            stores[ranks] = try Self.contents(store)
+        }
+        let two = try #require(stores[2])
+        #expect(two.count == 20)
+        #expect(two.values.allSatisfy { $0.status == "ok" && $0.outputs?.rows == 100 && $0.outputs?.cols == 10 })
+        #expect(two == stores[0], "1 rank (in-process) differs from 2 ranks")
+        #expect(two == stores[3], "3 oversubscribed ranks differ from 2 ranks")
+
+        // Both ranks trained (rank 0 trains too), and the test targets are stored.
+        let ranksUsed = Set(try SweepStore.open(path: dir.file("ranks2.sqlite")).results().map(\.rank))
+        #expect(ranksUsed == [0, 1])
+        let targets = try SweepStore.open(path: dir.file("ranks2.sqlite")).targets(dataKey: two[0]!.dataKey)
+        #expect(targets?.rows == 100 && targets?.cols == 10)
+
+        // analyze prints a row per cell; export writes files numpy reads.
+        let analyze = try OverparamBinary.run(ranks: 0, ["analyze", dir.file("ranks2.sqlite")])
+        #expect(analyze.status == 0, "\(analyze.output)")
+        #expect(analyze.stdout.contains("width=200") && analyze.stdout.contains("ensemble_test_error"))
+        let export = try OverparamBinary.run(ranks: 0, ["export", dir.file("ranks2.sqlite"), dir.file("out")])
+        #expect(export.status == 0, "\(export.output)")
+        #expect(FileManager.default.fileExists(atPath: dir.file("out/metrics.csv")))
+    }
+
+    @Test func resumeAfterSigkillStoresEveryTaskOnceWithIdenticalOutputs() throws {
+        let dir = try TemporaryDirectory("e2e-kill")
+        defer { dir.remove() }
+        // Enough work that a kill lands mid-sweep.
+        let spec = try dir.write("kill.yaml", Self.spec.replacingOccurrences(of: "seeds: 4", with: "seeds: 12")
+            .replacingOccurrences(of: "train_size: 60", with: "train_size: 300")
+            .replacingOccurrences(of: "width: [10, 30, 60, 90, 200]", with: "width: [100, 300, 600, 1200]"))
+        let reference = dir.file("reference.sqlite")
+        let full = try OverparamBinary.run(ranks: 2, ["sweep", spec, "--store", reference, "--quiet"])
+        #expect(full.status == 0, "\(full.output)")
+
+        let killed = dir.file("killed.sqlite")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["mpirun"] + OverparamBinary.mpirunArguments(ranks: 2)
+            + [OverparamBinary.path, "sweep", spec, "--store", killed, "--quiet"]
+        p.environment = ProcessInfo.processInfo.environment.merging(OverparamBinary.mpiEnvironment) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Kill once a few results are in, well before the end.
+        let deadline = Date().addingTimeInterval(120)
+        var seen = 0
+        while Date() < deadline && p.isRunning {
+            seen = (try? SweepStore.open(path: killed).completedTaskIndices().count) ?? 0
+            if seen >= 5 { break }
+            usleep(20_000)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        // No rank may outlive mpirun and keep writing.
+        try waitForNoProcess(matching: killed, seconds: 30)
+        let partial = try Self.contents(killed).count
+        #expect(partial >= 5 && partial < 48, "killed after \(partial) of 48 tasks")
+
+        let resumed = try OverparamBinary.run(ranks: 2, ["sweep", spec, "--store", killed, "--resume", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(resumed.stderr.contains("already stored"), "\(resumed.output)")
+        let a = try Self.contents(reference), b = try Self.contents(killed)
+        #expect(a.count == 48 && b.count == 48)
+        #expect(a == b, "resumed outputs differ from an uninterrupted run")
+    }
+
+    /// Waits until no process has `marker` on its command line.
+    func waitForNoProcess(matching marker: String, seconds: Double) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let ps = try runProcess("pgrep", ["-f", marker])
+            if ps.stdout.isEmpty { return }
+            usleep(100_000)
+        }
+        Issue.record("processes still running after mpirun was killed: \(marker)")
+        _ = try? runProcess("pkill", ["-9", "-f", marker])
+    }
+}

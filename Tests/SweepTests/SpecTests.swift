@@ -1,0 +1,88 @@
+import Testing
+@testable import Sweep
+
+@Suite struct SpecTests {
+    let good = """
+        name: rf
+        model: random_features
+        dataset: synthetic-toy
+        train_size: 10
+        width: [5, 10, 20]
+        seeds: 3
+        """
+
+    @Test func parsesListsAndDefaults() throws {
+        let spec = try Spec.parse(text: good, file: "rf.yaml")
+        #expect(spec.name == "rf")
+        #expect(spec.seeds == [0, 1, 2])
+        #expect(spec.values(of: "width") == [.int(5), .int(10), .int(20)])
+        #expect(spec.single("precision") == .string("float64"))
+        #expect(spec.axes.map(\.key) == ["width"])
+    }
+
+    @Test func planIsCartesianWithStableIds() throws {
+        let spec = try Spec.parse(text: good + "\nprecision: [float32, float64]\n", file: "rf.yaml")
+        let plan = Plan(spec: spec)
+        #expect(plan.tasks.count == 3 * 2 * 3)
+        #expect(plan.tasks[0].id == "width=5,precision=float32,seed=0")
+        #expect(plan.tasks[4].id == "width=5,precision=float64,seed=1")
+        #expect(plan.tasks[4].cell == "width=5,precision=float64")
+        #expect(Set(plan.tasks.map(\.id)).count == plan.tasks.count)
+        // Largest width first.
+        #expect(plan.tasks[plan.dispatchOrder[0]].int("width") == 20)
+        #expect(plan.tasks.map(\.index) == Array(0..<18))
+    }
+
+    @Test func fingerprintIgnoresFormattingButNotValues() throws {
+        let a = try Spec.parse(text: good, file: "a.yaml")
+        let reordered = try Spec.parse(text: "# comment\nseeds: 3\nwidth: [5, 10, 20]\nmodel: random_features\n"
+                                       + "dataset: synthetic-toy\ntrain_size: 10\nname: rf\n", file: "b.yaml")
+        #expect(a.fingerprint == reordered.fingerprint)
+        let changed = try Spec.parse(text: good.replacingOccurrences(of: "seeds: 3", with: "seeds: 4"), file: "a.yaml")
+        #expect(a.fingerprint != changed.fingerprint)
+    }
+
+    @Test func streamIdentityIgnoresKeyOrder() throws {
+        let a = Plan(spec: try Spec.parse(text: good, file: "a.yaml"))
+        let moved = "width: [5, 10, 20]\n" + good.replacingOccurrences(of: "width: [5, 10, 20]\n", with: "")
+        let b = Plan(spec: try Spec.parse(text: moved, file: "b.yaml"))
+        #expect(a.tasks.map(\.canonicalConfig) == b.tasks.map(\.canonicalConfig))
+        #expect(a.tasks[0].canonicalConfig.contains("width=5") && a.tasks[0].canonicalConfig.hasSuffix("seed=0"))
+    }
+
+    /// Every user mistake gives one line naming the file, the key and what was expected.
+    @Test(arguments: [
+        ("widht: 5", "unknown key 'widht' (did you mean 'width'?)"),
+        ("width: abc", "key 'width': expected an integer >= 1, got 'abc'"),
+        ("width: []", "key 'width': empty list"),
+        ("width: -5", "key 'width': expected an integer >= 1, got '-5'"),
+        ("width: [10, 10]", "value 10 is listed twice"),
+        ("seeds: 0", "key 'seeds': expected a count"),
+        ("model: transformer", "key 'model': expected one of random_features, got 'transformer'"),
+        ("name: [a, b]", "key 'name' takes one value, not a list"),
+        ("name: ../evil", "may hold only letters"),
+        ("width: {a: 1}", "key 'width': expected an integer >= 1, got a mapping"),
+    ])
+    func badSpecs(line: String, expected: String) {
+        let base = "model: random_features\ndataset: synthetic-toy\nwidth: 5\n"
+        let key = line.split(separator: ":")[0]
+        let text = base.split(separator: "\n").filter { !$0.hasPrefix(key + ":") }.joined(separator: "\n") + "\n" + line + "\n"
+        do {
+            _ = try Spec.parse(text: text, file: "bad.yaml")
+            Issue.record("accepted: \(line)")
+        } catch let error as SpecError {
+            #expect(error.description.hasPrefix("bad.yaml:"), "\(error)")
+            #expect(error.description.contains(expected), "\(error)")
+            #expect(!error.description.contains("\n"))
+        } catch {
+            Issue.record("unexpected error type: \(error)")
+        }
+    }
+
+    @Test func missingRequiredKeyAndNotAMapping() {
+        #expect(throws: SpecError.self) { try Spec.parse(text: "model: random_features\n", file: "x.yaml") }
+        #expect(throws: SpecError.self) { try Spec.parse(text: "- 1\n- 2\n", file: "x.yaml") }
+        #expect(throws: SpecError.self) { try Spec.parse(text: "width: [1, 2\n", file: "x.yaml") }
+        #expect(throws: SpecError.self) { try Spec.load(path: "/nonexistent/spec.yaml") }
+    }
+}

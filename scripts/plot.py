@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Figures of an overparam store: train and test error / MSE against the width N.
+
+Usage: python3 scripts/plot.py STORE OUTDIR
+
+Reads the SQLite store directly (tasks, metrics). Each seed is drawn faint, the
+mean over seeds bold, and a dashed line marks N = n (the training-set size), where
+the min-norm interpolation threshold puts the double-descent peak.
+"""
+import json
+import os
+import sqlite3
+import sys
+from collections import defaultdict
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def load(store):
+    if not os.path.exists(store):
+        sys.exit(f"plot.py: {store} not found (run `overparam sweep` first)")
+    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    tasks = {idx: (cell, seed, json.loads(cfg))
+             for idx, cell, seed, cfg in db.execute("select idx, cell, seed, config from tasks")}
+    metrics = defaultdict(dict)
+    for idx, name, value in db.execute(
+            "select m.task_idx, m.name, m.value from metrics m join results r on r.task_idx = m.task_idx "
+            "where r.status = 'ok'"):
+        metrics[idx][name] = value
+    name = dict(db.execute("select key, value from meta")).get("spec_text", "")
+    return tasks, metrics, name
+
+
+def curves(tasks, metrics, metric, group_keys):
+    """{group: {seed: [(width, value)]}} for tasks whose metric is stored."""
+    out = defaultdict(lambda: defaultdict(list))
+    for idx, (cell, seed, cfg) in tasks.items():
+        if idx in metrics and metric in metrics[idx] and metrics[idx][metric] is not None:
+            group = tuple((k, cfg[k]) for k in group_keys)
+            out[group][seed].append((cfg["width"], metrics[idx][metric]))
+    return out
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    store, outdir = sys.argv[1], sys.argv[2]
+    tasks, metrics, _ = load(store)
+    if not metrics:
+        sys.exit(f"plot.py: {store} has no finished tasks yet")
+    os.makedirs(outdir, exist_ok=True)
+    # Group by every swept key except width and seed (e.g. train_size, precision).
+    configs = [cfg for _, _, cfg in tasks.values()]
+    swept = sorted(k for k in configs[0] if k not in ("width", "seed")
+                   and len({json.dumps(c[k]) for c in configs}) > 1)
+    written = []
+    for kind in ("mse", "error"):
+        names = [f"train_{kind}", f"test_{kind}"]
+        if not any(n in m for m in metrics.values() for n in names):
+            continue
+        fig, ax = plt.subplots(figsize=(6.4, 4.4))
+        colors = {"train": "tab:blue", "test": "tab:red"}
+        thresholds = set()
+        for name in names:
+            split = name.split("_")[0]
+            for group, seeds in sorted(curves(tasks, metrics, name, swept).items()):
+                label = f"{split}" + ("" if not group else " " + ", ".join(f"{k}={v}" for k, v in group))
+                by_width = defaultdict(list)
+                for seed, pts in sorted(seeds.items()):
+                    pts.sort()
+                    ax.plot([p[0] for p in pts], [p[1] for p in pts], color=colors[split], alpha=0.15, lw=0.8)
+                    for w, v in pts:
+                        by_width[w].append(v)
+                ws = sorted(by_width)
+                ax.plot(ws, [sum(by_width[w]) / len(by_width[w]) for w in ws], color=colors[split],
+                        lw=2.2, marker="o", ms=3, label=label + f" (mean of {len(seeds)} seeds)")
+        for _, _, cfg in tasks.values():
+            thresholds.add(cfg["train_size"])
+        for n in sorted(thresholds):
+            ax.axvline(n, color="gray", ls="--", lw=1)
+            ax.text(n, ax.get_ylim()[1], f" N = n = {n}", va="top", ha="left", fontsize=8, color="gray")
+        ax.set_xscale("log")
+        if kind == "mse":
+            ax.set_yscale("log")
+        ax.set_xlabel("number of random features N")
+        ax.set_ylabel("MSE" if kind == "mse" else "classification error")
+        ax.set_title(f"{os.path.basename(store)}: {kind} against N")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        path = os.path.join(outdir, f"{kind}-vs-width.png")
+        fig.savefig(path, dpi=130)
+        plt.close(fig)
+        written.append(path)
+    for p in written:
+        print(f"wrote {p}")
+
+
+if __name__ == "__main__":
+    main()
