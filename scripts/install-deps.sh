@@ -20,5 +20,7 @@ fi
 # Python for the figures and the exported .npy check.
 if ! python3 -c 'import matplotlib, numpy' 2>/dev/null; then
   echo "install-deps: installing matplotlib, numpy (pip)" >&2
-  python3 -m pip install -q --disable-pip-version-check matplotlib numpy >/dev/null
+  # PEP 668 images (Debian's own python3) refuse user installs without this.
+  PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore \
+    python3 -m pip install -q --disable-pip-version-check matplotlib numpy >/dev/null
 fi

@@ -3,6 +3,12 @@ public struct Message: Sendable {
     public let source: Int
     public let tag: MessageTag
     public let payload: [UInt8]
+
+    public init(source: Int, tag: MessageTag, payload: [UInt8]) {
+        self.source = source
+        self.tag = tag
+        self.payload = payload
+    }
 }
 
 /// What a message means. Values are the MPI tags.
