@@ -33,7 +33,7 @@ let package = Package(
         // Transport (MPI or in-process), coordinator, worker, wire format.
         .target(name: "Cluster", dependencies: ["CMPI"]),
         // One SQLite file per sweep, written by rank 0 only.
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["Numerical", .product(name: "GRDB", package: "GRDB.swift")]),
         // Ensemble statistics, tables, exports.
         .target(name: "Analysis", dependencies: ["Store", "Numerical"]),
         .executableTarget(name: "overparam", dependencies: [
@@ -44,15 +44,15 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Numerical"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericalTests", dependencies: ["Numerical", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        //PENDING .testTarget(name: "LearningTests", dependencies: ["Learning", "TestSupport"]),
-        //PENDING .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "TestSupport"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        //PENDING .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
         // Launches the built `overparam` under real `mpirun`.
-        //PENDING .testTarget(name: "EndToEndTests", dependencies: ["overparam", "Store", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["overparam", "Store", "TestSupport"]),
         // Slow scientific checks, run at a reduced size by default.
-        //PENDING .testTarget(name: "ScienceTests", dependencies: ["overparam", "Store", "Analysis", "TestSupport"]),
+        .testTarget(name: "ScienceTests", dependencies: ["overparam", "Store", "Analysis", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

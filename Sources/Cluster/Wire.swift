@@ -18,6 +18,7 @@ public struct WireWriter: Sendable {
 
 public struct WireError: Error, CustomStringConvertible {
     public let description: String
+    public init(description: String) { self.description = description }
 }
 
 public struct WireReader {

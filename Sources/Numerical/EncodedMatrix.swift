@@ -1,12 +1,20 @@
-/// A matrix as little-endian bytes with its element type named: the form in which
-/// outputs cross the wire and land in the store, independent of the host's byte order.
+/// A dense 2-D array of floats as raw bytes with its element type named: the form
+/// in which a task's outputs (and the test targets) cross the wire, land in the
+/// store and are exported to `.npy`.
+///
+/// The bytes are little-endian and row-major whatever the machine, so a store
+/// written on one host reads the same on any other, and the exporter can copy
+/// them verbatim into `.npy` files (`'<f4'` / `'<f8'`).
 public struct EncodedMatrix: Sendable, Equatable {
-    /// "float32" or "float64".
+    /// `"float32"` or `"float64"`; see ``EncodedMatrix/elementSize(of:)``.
     public var dtype: String
     public var rows: Int
     public var cols: Int
+    /// `rows * cols` elements, little-endian, row-major.
     public var bytes: [UInt8]
 
+    /// Wraps raw bytes as they are. Nothing is checked here; readers check with
+    /// ``EncodedMatrix/problem`` before trusting them.
     public init(dtype: String, rows: Int, cols: Int, bytes: [UInt8]) {
         self.dtype = dtype
         self.rows = rows
@@ -14,42 +22,84 @@ public struct EncodedMatrix: Sendable, Equatable {
         self.bytes = bytes
     }
 
+    /// The matrix's elements in its own precision.
     public init<T: BLASScalar>(_ m: Matrix<T>) {
-        dtype = T.dtypeName
-        rows = m.rows
-        cols = m.cols
-        bytes = []
-        bytes.reserveCapacity(m.storage.count * MemoryLayout<T>.size)
-        for v in m.storage {
-            if let f = v as? Float {
-                withUnsafeBytes(of: f.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-            } else {
-                withUnsafeBytes(of: Double(v).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-            }
+        if let floats = m.storage as? [Float] {
+            self.init(float32: floats, rows: m.rows, cols: m.cols)
+        } else {
+            self.init(float64: m.storage.map { Double($0) }, rows: m.rows, cols: m.cols)
         }
     }
 
-    /// The values as Doubles (exact for both dtypes); nil for an unknown dtype or a
-    /// byte count that does not match the shape.
-    public func doubles() -> [Double]? {
-        let n = rows * cols
+    /// A `float64` array holding `values` in row-major order.
+    /// - Precondition: `rows >= 0`, `cols >= 0` and `values.count == rows * cols`.
+    public init(float64 values: [Double], rows: Int, cols: Int) {
+        precondition(rows >= 0 && cols >= 0 && values.count == rows * cols,
+                     "EncodedMatrix: \(values.count) values do not fill shape (\(rows), \(cols))")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 8)
+        // bitPattern.littleEndian, not a memory copy: little-endian on any host.
+        for value in values {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        self.init(dtype: "float64", rows: rows, cols: cols, bytes: bytes)
+    }
+
+    /// A `float32` array holding `values` in row-major order.
+    /// - Precondition: `rows >= 0`, `cols >= 0` and `values.count == rows * cols`.
+    public init(float32 values: [Float], rows: Int, cols: Int) {
+        precondition(rows >= 0 && cols >= 0 && values.count == rows * cols,
+                     "EncodedMatrix: \(values.count) values do not fill shape (\(rows), \(cols))")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 4)
+        for value in values {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        self.init(dtype: "float32", rows: rows, cols: cols, bytes: bytes)
+    }
+
+    /// Bytes per element of a dtype this format knows, or nil for any other.
+    public static func elementSize(of dtype: String) -> Int? {
         switch dtype {
-        case "float32":
-            guard bytes.count == 4 * n else { return nil }
-            return (0..<n).map { i in
-                var u: UInt32 = 0
-                for b in 0..<4 { u |= UInt32(bytes[4 * i + b]) << (8 * UInt32(b)) }
-                return Double(Float(bitPattern: u))
+        case "float32": return 4
+        case "float64": return 8
+        default: return nil
+        }
+    }
+
+    /// Why this array is not well-formed, or nil when it is: a known dtype, a
+    /// non-negative shape, and exactly `rows * cols * elementSize` bytes.
+    public var problem: String? {
+        guard let size = Self.elementSize(of: dtype) else {
+            return "dtype '\(dtype)' is neither float32 nor float64"
+        }
+        guard rows >= 0, cols >= 0 else { return "shape (\(rows), \(cols)) is negative" }
+        let (elements, overflow1) = rows.multipliedReportingOverflow(by: cols)
+        let (expected, overflow2) = elements.multipliedReportingOverflow(by: size)
+        guard !overflow1, !overflow2 else { return "shape (\(rows), \(cols)) is too large" }
+        guard bytes.count == expected else {
+            return "\(bytes.count) bytes for shape (\(rows), \(cols)) of \(dtype), expected \(expected)"
+        }
+        return nil
+    }
+
+    /// The elements in row-major order, widened to `Double` (exactly, for
+    /// `float32`; NaN and infinities are kept).
+    /// - Precondition: the array is well-formed (``EncodedMatrix/problem`` is nil).
+    ///   Arrays read from a store always are: the store checks them.
+    public func doubles() -> [Double] {
+        precondition(problem == nil, "EncodedMatrix.doubles(): \(problem ?? "")")
+        let count = rows * cols
+        return bytes.withUnsafeBytes { raw in
+            if dtype == "float64" {
+                return (0..<count).map { i in
+                    Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
+                }
+            } else {
+                return (0..<count).map { i in
+                    Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))
+                }
             }
-        case "float64":
-            guard bytes.count == 8 * n else { return nil }
-            return (0..<n).map { i in
-                var u: UInt64 = 0
-                for b in 0..<8 { u |= UInt64(bytes[8 * i + b]) << (8 * UInt64(b)) }
-                return Double(bitPattern: u)
-            }
-        default:
-            return nil
         }
     }
 }

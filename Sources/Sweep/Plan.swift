@@ -19,7 +19,7 @@ public struct PlannedTask: Sendable, Equatable {
     public func string(_ key: String) -> String { config[key]!.description }
 
     /// Keys that choose the data (so tasks sharing them share one training and test set).
-    public static let dataKeys = ["dataset", "train_size", "test_size", "data_seed"]
+    public static let dataKeys = ["dataset", "train_size", "test_size", "data_seed", "preprocess"]
 
     /// Names the train/test split this task uses; tasks with equal data keys see
     /// identical data whatever their width or seed.

@@ -166,8 +166,8 @@ public struct Spec: Sendable {
         }
         switch schema.kind {
         case .int(let lo, let hi):
-            guard let v = node.int else { throw bad() }
-            guard v >= lo, v <= hi else { throw bad() }
+            guard let v = node.int, v >= lo else { throw bad() }
+            guard v <= hi else { throw bad(" (at most \(hi))") }
             return .int(v)
         case .double(let lo, let hi):
             guard let v = node.float, v.isFinite else { throw bad() }

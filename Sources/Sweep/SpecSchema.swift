@@ -24,7 +24,8 @@ public struct SpecKey: Sendable {
     /// What a value must look like, for error messages.
     public var expectation: String {
         switch kind {
-        case .int(let lo, let hi) where hi == Int.max: return "an integer >= \(lo)"
+        // Upper limits this large only guard against typos; they are named when hit.
+        case .int(let lo, let hi) where hi >= 1_000_000: return "an integer >= \(lo)"
         case .int(let lo, let hi): return "an integer in \(lo)...\(hi)"
         case .double(let lo, let hi): return "a number in [\(lo), \(hi)]"
         case .choice(let options): return "one of " + options.joined(separator: ", ")
@@ -61,6 +62,10 @@ public enum SpecSchema {
                 affectsResults: true, doc: "M: test samples whose outputs are gathered on rank 0."),
         SpecKey(name: "data_seed", kind: .int(min: 0, max: Int(Int32.max)), defaultValue: .int(0), sweepable: true,
                 affectsResults: true, doc: "Which subset of the data: shared by all widths and seeds of a cell."),
+        SpecKey(name: "preprocess", kind: .choice(["none", "center", "standardize", "sphere"]),
+                defaultValue: .string("center"), sweepable: true, affectsResults: true,
+                doc: "Input transform from training statistics: none, center (subtract the mean), "
+                    + "standardize (and divide by the std), sphere (center, then ||x|| = sqrt(D))."),
         SpecKey(name: "width", kind: .int(min: 1, max: 10_000_000), defaultValue: nil, sweepable: true,
                 affectsResults: true, doc: "N: random features (random_features)."),
         SpecKey(name: "precision", kind: .choice(["float32", "float64"]), defaultValue: .string("float64"),

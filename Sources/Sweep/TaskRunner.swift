@@ -43,8 +43,9 @@ public final class TaskRunner: @unchecked Sendable {
             split = try DataSplit<Double>.imageSubset(train: train, test: test, trainCount: p, testCount: m,
                                                       stream: &stream)
         }
-        splits[dataKey] = split
-        return split
+        let prepared = InputTransform(rawValue: task.string("preprocess"))!.apply(to: split)
+        splits[dataKey] = prepared
+        return prepared
     }
 
     /// The test targets of a split (one-hot for classification), in Float64.

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+
+extension SweepStore {
+    /// Stores one task's result, its metrics and its outputs in one transaction.
+    ///
+    /// Exactly once: a second result for the same task throws
+    /// ``StoreError/duplicateResult(path:taskIndex:)`` and leaves the first
+    /// untouched. When this returns, the result is committed and synced, and
+    /// any other connection to the file sees it.
+    ///
+    /// - Throws: ``StoreError/unknownTask(path:taskIndex:)`` for an index not in
+    ///   the plan; ``StoreError/invalidInput(path:reason:)`` for a status outside
+    ///   ``ResultRecord/statuses`` or a malformed output array. Nothing is
+    ///   written when it throws.
+    public func record(_ result: ResultRecord) throws {
+        try validate(result)
+        let finishedAt = Date.now.formatted(.iso8601)
+        try mappingErrors(path: path) {
+            try queue.write { db in
+                let index = result.taskIndex
+                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tasks WHERE idx = ?)",
+                                        arguments: [index]) == true else {
+                    throw StoreError.unknownTask(path: path, taskIndex: index)
+                }
+                // Checked explicitly, not left to the primary key, so the
+                // error says what happened; the key still backs it up.
+                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM results WHERE task_idx = ?)",
+                                        arguments: [index]) == false else {
+                    throw StoreError.duplicateResult(path: path, taskIndex: index)
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO results (task_idx, status, message, wall_seconds, rank, host, data_key, finished_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [index, result.status, result.message, storedReal(result.wallSeconds),
+                                result.rank, result.host, result.dataKey, finishedAt])
+                let insertMetric = try db.cachedStatement(
+                    sql: "INSERT INTO metrics (task_idx, name, value) VALUES (?, ?, ?)")
+                for (name, value) in result.metrics.sorted(by: { $0.key < $1.key }) {
+                    try insertMetric.execute(arguments: [index, name, storedReal(value)])
+                }
+                if let outputs = result.outputs {
+                    try db.execute(
+                        sql: "INSERT INTO outputs (task_idx, dtype, rows, cols, data) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [index, outputs.dtype, outputs.rows, outputs.cols, Data(outputs.bytes)])
+                }
+            }
+        }
+    }
+
+    /// Indices of the tasks that have a result, whatever its status.
+    public func completedTaskIndices() throws -> Set<Int> {
+        try mappingErrors(path: path) {
+            try queue.read { db in Set(try Int.fetchAll(db, sql: "SELECT task_idx FROM results")) }
+        }
+    }
+
+    private func validate(_ result: ResultRecord) throws {
+        guard ResultRecord.statuses.contains(result.status) else {
+            throw StoreError.invalidInput(
+                path: path, reason: "task \(result.taskIndex) has status '\(result.status)', "
+                    + "not one of \(ResultRecord.statuses.sorted().joined(separator: ", "))")
+        }
+        if let problem = result.outputs?.problem {
+            throw StoreError.invalidInput(path: path, reason: "outputs of task \(result.taskIndex): \(problem)")
+        }
+    }
+}

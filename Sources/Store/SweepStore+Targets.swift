@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+extension SweepStore {
+    /// Stores the targets of test set `dataKey`, once.
+    ///
+    /// Idempotent: when `dataKey` already has targets this does nothing, even
+    /// if `array` differs — the first stored array wins. (Every rank derives a
+    /// test set from the same spec, so repeated calls carry the same data.)
+    ///
+    /// - Throws: ``StoreError/invalidInput(path:reason:)`` for a malformed array.
+    public func storeTargets(dataKey: String, _ array: OutputArray) throws {
+        if let problem = array.problem {
+            throw StoreError.invalidInput(path: path, reason: "targets '\(dataKey)': \(problem)")
+        }
+        try mappingErrors(path: path) {
+            try queue.write { db in
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO targets (data_key, dtype, rows, cols, data) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [dataKey, array.dtype, array.rows, array.cols, Data(array.bytes)])
+            }
+        }
+    }
+
+    /// The targets stored for test set `dataKey`, or nil if none were.
+    public func targets(dataKey: String) throws -> OutputArray? {
+        try mappingErrors(path: path) {
+            try queue.read { db in
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT dtype, rows, cols, data FROM targets WHERE data_key = ?", arguments: [dataKey])
+                else { return nil }
+                return try readArray(row, prefix: "", path: path, what: "targets '\(dataKey)'")
+            }
+        }
+    }
+
+    /// Keys of every stored target set, sorted.
+    public func targetDataKeys() throws -> [String] {
+        try mappingErrors(path: path) {
+            try queue.read { db in try String.fetchAll(db, sql: "SELECT data_key FROM targets ORDER BY data_key") }
+        }
+    }
+}

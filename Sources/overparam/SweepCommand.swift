@@ -1,0 +1,199 @@
+import ArgumentParser
+import Cluster
+import Datasets
+import Foundation
+import Numerical
+import Store
+import Sweep
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run every task of a spec (under mpirun: rank 0 coordinates and trains, the others train).",
+        discussion: """
+            Results go to one SQLite store, written by rank 0 only, one transaction per task.
+            If the run is interrupted, run the same command with --resume: only the tasks
+            without a result run again, and the outputs are identical to an uninterrupted run.
+            """)
+
+    @Argument(help: "The sweep spec (YAML). Only rank 0 reads it; the other ranks receive its text.")
+    var spec: String
+
+    @Option(help: "The SQLite store to write (default: results/<name>.sqlite).")
+    var store: String?
+
+    @Flag(help: "Continue an existing store: run only the tasks without a result.")
+    var resume = false
+
+    @Option(help: "IDX directory for image datasets (overrides OVERPARAM_DATA and the spec's data_dir).")
+    var data: String?
+
+    @Flag(help: "No progress line.")
+    var quiet = false
+
+    func run() throws {
+        let mpi = MPITransport.launchedByMPI ? MPITransport() : nil
+        BLASRuntime.pinSingleThread()
+        let rank = mpi?.rank ?? 0
+        let size = mpi?.size ?? 1
+        let hosts = mpi?.allGather(localHostName()) ?? [localHostName()]
+
+        // Rank 0 checks everything a user can get wrong before any rank starts work,
+        // then broadcasts the spec text (empty: give up) so other hosts need no copy.
+        var setup: RankZeroSetup?
+        var failure: String?
+        if rank == 0 {
+            do { setup = try RankZeroSetup.prepare(options: self, hosts: hosts) }
+            catch { failure = String(describing: error) }
+        }
+        let text = mpi?.broadcast(Array((setup?.plan.spec.text ?? "").utf8)) ?? []
+        if let failure {
+            FileHandle.standardError.write(Data("overparam: error: \(failure)\n".utf8))
+            mpi?.finalize()
+            throw ExitCode(1)
+        }
+
+        if rank == 0 {
+            let setup = setup!
+            var exitCode: Int32 = 0
+            do {
+                exitCode = try setup.coordinate(transport: mpi, ranks: size, hosts: hosts, quiet: quiet)
+            } catch {
+                FileHandle.standardError.write(Data("overparam: error: \(error)\n".utf8))
+                exitCode = 1
+            }
+            mpi?.finalize()
+            if exitCode != 0 { throw ExitCode(exitCode) }
+        } else if let mpi {
+            guard !text.isEmpty else { mpi.finalize(); return }   // rank 0 reported the problem
+            let spec = try Spec.parse(text: String(decoding: text, as: UTF8.self), file: self.spec)
+            let runner = TaskRunner(plan: Plan(spec: spec), dataDirectory: dataDirectory(spec: spec))
+            BLASRuntime.warmUp()
+            try Worker(transport: mpi, execute: { runTask($0, runner: runner) }).run()
+            mpi.finalize()
+        }
+    }
+
+    func dataDirectory(spec: Spec) -> String {
+        DatasetLocation.resolve(specValue: spec.single("data_dir")?.stringValue, flag: data,
+                                environment: ProcessInfo.processInfo.environment)
+    }
+}
+
+/// Runs one task and packs its outcome for the wire; errors become a failed result.
+func runTask(_ index: Int, runner: TaskRunner) -> TaskResult {
+    do {
+        return .finished(OutcomeWire.encode(try runner.run(index)))
+    } catch {
+        return .failed(String(describing: error))
+    }
+}
+
+/// What rank 0 holds once the spec, the data and the store have checked out.
+struct RankZeroSetup {
+    let plan: Plan
+    let runner: TaskRunner
+    let store: SweepStore
+    let storePath: String
+    let pending: [Int]
+
+    static func prepare(options: SweepCommand, hosts: [String]) throws -> RankZeroSetup {
+        let spec = try Spec.load(path: options.spec)
+        let plan = Plan(spec: spec)
+        let runner = TaskRunner(plan: plan, dataDirectory: options.dataDirectory(spec: spec))
+        // Load every split now: a missing or corrupt dataset fails here, before the store is touched.
+        let dataKeys = Array(Set(plan.tasks.map(\.dataKey))).sorted()
+        var targets: [(String, EncodedMatrix)] = []
+        for key in dataKeys { targets.append((key, try runner.testTargets(dataKey: key))) }
+
+        let path = options.store ?? "results/\(spec.name).sqlite"
+        let store: SweepStore
+        if options.resume && FileManager.default.fileExists(atPath: path) {
+            store = try SweepStore.open(path: path)
+            guard store.specFingerprint == spec.fingerprint else {
+                throw CLIError("\(path) was made from a different spec (fingerprint \(store.specFingerprint), "
+                    + "\(options.spec) gives \(spec.fingerprint)); resume it with its own spec "
+                    + "(`sqlite3 \(path) \"select value from meta where key='spec_text'\"` prints it), "
+                    + "or start a new store with --store")
+            }
+        } else {
+            if !options.resume && FileManager.default.fileExists(atPath: path) {
+                throw CLIError("\(path) already exists: pass --resume to continue it, or --store PATH to start another")
+            }
+            let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            if !FileManager.default.fileExists(atPath: dir) {
+                do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+                catch { throw CLIError("cannot create the store's directory \(dir): \(error.localizedDescription)") }
+            }
+            let records = plan.tasks.map {
+                TaskRecord(index: $0.index, id: $0.id, cell: $0.cell, seed: $0.seed, config: $0.configJSON, cost: $0.cost)
+            }
+            store = try SweepStore.create(path: path, specText: spec.text, specFingerprint: spec.fingerprint,
+                                          tasks: records, provenance: Provenance.collect(hosts: hosts))
+        }
+        if spec.single("outputs")?.stringValue != "none" {
+            for (key, array) in targets { try store.storeTargets(dataKey: key, array) }
+        }
+        let done = try store.completedTaskIndices()
+        let pending = plan.dispatchOrder.filter { !done.contains($0) }
+        return RankZeroSetup(plan: plan, runner: runner, store: store, storePath: path, pending: pending)
+    }
+
+    /// Runs the pending tasks across all ranks, storing each result as it arrives.
+    /// Returns the exit code: 0, or 1 if some task failed (they stay pending for --resume).
+    func coordinate(transport: MPITransport?, ranks: Int, hosts: [String], quiet: Bool) throws -> Int32 {
+        let total = plan.tasks.count
+        let alreadyDone = total - pending.count
+        let log = { (s: String) in FileHandle.standardError.write(Data((s + "\n").utf8)) }
+        log("overparam: \(plan.spec.name): \(total) tasks (\(pending.count) to run\(alreadyDone > 0 ? ", \(alreadyDone) already stored" : "")) "
+            + "on \(ranks) rank\(ranks == 1 ? "" : "s") [\(Set(hosts).sorted().joined(separator: ", "))] -> \(storePath)")
+        let progress = quiet ? nil : ProgressReporter(total: total, alreadyDone: alreadyDone)
+        var firstFailure: String?
+        var failures = 0
+        let keepOutputs = plan.spec.single("outputs")?.stringValue != "none"
+        let runner = self.runner
+        let coordinator = Coordinator(transport: transport, prefetch: 2,
+                                      prepareTrainer: { BLASRuntime.warmUp() },
+                                      execute: { runTask($0, runner: runner) })
+        let report = try coordinator.run(order: pending) { done in
+            switch done.result {
+            case .failed(let message):
+                failures += 1
+                if firstFailure == nil { firstFailure = message }
+                let id = plan.tasks[done.taskIndex].id
+                (progress?.note ?? log)("overparam: task \(done.taskIndex) (\(id)) failed on rank \(done.rank): \(message)")
+                progress?.taskFinished(failed: true)
+            case .finished(let payload):
+                let outcome = try OutcomeWire.decode(payload)
+                try store.record(ResultRecord(
+                    taskIndex: outcome.taskIndex, status: outcome.status.rawValue, message: nil,
+                    metrics: outcome.metrics, wallSeconds: outcome.wallSeconds, rank: done.rank,
+                    host: hosts[done.rank], outputs: keepOutputs ? outcome.outputs : nil, dataKey: outcome.dataKey))
+                progress?.taskFinished(diverged: outcome.status == .diverged)
+            }
+        }
+        let cpuShare = report.wallSeconds > 0 ? 100 * report.coordinatorCPUSeconds / report.wallSeconds : 0
+        try store.setProvenance("last_run.ranks", String(ranks))
+        try store.setProvenance("last_run.hosts", hosts.joined(separator: ","))
+        try store.setProvenance("last_run.wall_seconds", String(format: "%.3f", report.wallSeconds))
+        try store.setProvenance("last_run.coordinator_cpu_seconds", String(format: "%.4f", report.coordinatorCPUSeconds))
+        try store.setProvenance("last_run.tasks", String(pending.count))
+        log(String(format: "overparam: ran %d tasks in %.2f s on %d rank%@ (%.2f tasks/s); coordinator thread CPU %.3f s (%.2f%% of wall)",
+                   pending.count, report.wallSeconds, ranks, ranks == 1 ? "" : "s",
+                   report.wallSeconds > 0 ? Double(pending.count) / report.wallSeconds : 0,
+                   report.coordinatorCPUSeconds, cpuShare))
+        if failures > 0 {
+            log("overparam: \(failures) task(s) failed and are not stored (first: \(firstFailure ?? "?")); "
+                + "fix the cause and rerun with --resume to run just those")
+            return 1
+        }
+        log("overparam: store \(storePath) complete; summarize it with `overparam analyze \(storePath)`")
+        return 0
+    }
+}
+
+/// A user-facing error: one line, printed as `overparam: error: ...`.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
