@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Figures of an overparam store: train and test error / MSE against the width N.
 
-Usage: python3 scripts/plot.py STORE OUTDIR
+Usage: python3 scripts/plot.py STORE OUTDIR [--cells CELLS.csv]
 
 Reads the SQLite store directly (tasks, metrics). Each seed is drawn faint, the
 mean over seeds bold, and a dashed line marks N = n (the training-set size), where
-the min-norm interpolation threshold puts the double-descent peak.
+the min-norm interpolation threshold puts the double-descent peak. With --cells
+(written by `overparam analyze STORE --csv CELLS.csv`) the test metric of the
+ensemble-averaged prediction is drawn too, dashed. Train values below FLOOR (an
+interpolating net's MSE is ~1e-28) are drawn at FLOOR so the test curve stays legible.
 """
+import argparse
+import csv
 import json
 import os
 import sqlite3
@@ -44,10 +49,32 @@ def curves(tasks, metrics, metric, group_keys):
     return out
 
 
+FLOOR = {"mse": 1e-3, "error": 0.0}
+
+
+def ensemble_curves(path, swept):
+    """{(kind, group): [(width, value)]} from analyze's per-cell CSV."""
+    out = defaultdict(list)
+    if not path:
+        return out
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            cfg = json.loads(row["config"])
+            group = tuple((k, cfg[k]) for k in swept)
+            for kind in ("mse", "error"):
+                v = row.get(f"ensemble_test_{kind}", "")
+                if v:
+                    out[(kind, group)].append((cfg["width"], float(v)))
+    return out
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    store, outdir = sys.argv[1], sys.argv[2]
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("store")
+    ap.add_argument("outdir")
+    ap.add_argument("--cells", help="per-cell CSV from `overparam analyze STORE --csv`")
+    args = ap.parse_args()
+    store, outdir = args.store, args.outdir
     tasks, metrics, _ = load(store)
     if not metrics:
         sys.exit(f"plot.py: {store} has no finished tasks yet")
@@ -57,6 +84,7 @@ def main():
     swept = sorted(k for k in configs[0] if k not in ("width", "seed")
                    and len({json.dumps(c[k]) for c in configs}) > 1)
     written = []
+    ensembles = ensemble_curves(args.cells, swept)
     for kind in ("mse", "error"):
         names = [f"train_{kind}", f"test_{kind}"]
         if not any(n in m for m in metrics.values() for n in names):
@@ -69,22 +97,32 @@ def main():
             for group, seeds in sorted(curves(tasks, metrics, name, swept).items()):
                 label = f"{split}" + ("" if not group else " " + ", ".join(f"{k}={v}" for k, v in group))
                 by_width = defaultdict(list)
+                floor = FLOOR[kind]
                 for seed, pts in sorted(seeds.items()):
                     pts.sort()
-                    ax.plot([p[0] for p in pts], [p[1] for p in pts], color=colors[split], alpha=0.15, lw=0.8)
+                    ax.plot([p[0] for p in pts], [max(p[1], floor) for p in pts], color=colors[split],
+                            alpha=0.15, lw=0.8)
                     for w, v in pts:
                         by_width[w].append(v)
                 ws = sorted(by_width)
-                ax.plot(ws, [sum(by_width[w]) / len(by_width[w]) for w in ws], color=colors[split],
-                        lw=2.2, marker="o", ms=3, label=label + f" (mean of {len(seeds)} seeds)")
+                means = [sum(by_width[w]) / len(by_width[w]) for w in ws]
+                clipped = floor > 0 and any(m < floor for m in means)
+                ax.plot(ws, [max(m, floor) for m in means], color=colors[split], lw=2.2, marker="o", ms=3,
+                        label=label + f" (mean of {len(seeds)} seeds)" + (f"; < {floor:g} drawn at {floor:g}" if clipped else ""))
+                if split == "test" and ensembles.get((kind, group)):
+                    pts = sorted(ensembles[(kind, group)])
+                    ax.plot([p[0] for p in pts], [p[1] for p in pts], color="black", lw=1.6, ls="--",
+                            marker="s", ms=3, label="test, ensemble-averaged prediction"
+                            + ("" if not group else " " + ", ".join(f"{k}={v}" for k, v in group)))
         for _, _, cfg in tasks.values():
             thresholds.add(cfg["train_size"])
         for n in sorted(thresholds):
             ax.axvline(n, color="gray", ls="--", lw=1)
-            ax.text(n, ax.get_ylim()[1], f" N = n = {n}", va="top", ha="left", fontsize=8, color="gray")
+            ax.text(n, ax.get_ylim()[0], f" N = n = {n}", va="bottom", ha="left", fontsize=8, color="gray")
         ax.set_xscale("log")
         if kind == "mse":
             ax.set_yscale("log")
+            ax.set_ylim(bottom=FLOOR["mse"] / 2)
         ax.set_xlabel("number of random features N")
         ax.set_ylabel("MSE" if kind == "mse" else "classification error")
         ax.set_title(f"{os.path.basename(store)}: {kind} against N")

@@ -22,5 +22,6 @@ extra=()
 [ "$ranks" -le "$(nproc)" ] || extra+=(--oversubscribe)
 mpirun -n "$ranks" "${extra[@]}" "$bin" sweep "$spec" --store "$store" --resume
 
-"$bin" analyze "$store"
-python3 scripts/plot.py "$store" "figures/$name"
+mkdir -p "figures/$name"
+"$bin" analyze "$store" --csv "figures/$name/cells.csv"
+python3 scripts/plot.py "$store" "figures/$name" --cells "figures/$name/cells.csv"

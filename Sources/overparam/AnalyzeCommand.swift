@@ -11,6 +11,12 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: "A store written by `overparam sweep`.")
     var store: String
 
+    @Option(help: "Also write the per-cell statistics (every metric, full precision) to this CSV file.")
+    var csv: String?
+
+    @Flag(help: "Show every stored metric in the table, not just the main ones.")
+    var allMetrics = false
+
     func run() throws {
         do {
             let s = try SweepStore.open(path: store)
@@ -18,7 +24,12 @@ struct AnalyzeCommand: ParsableCommand {
             let done = cells.reduce(0) { $0 + $1.ok + $1.diverged }
             let total = cells.reduce(0) { $0 + $1.tasks }
             print("\(store): \(done)/\(total) tasks stored, \(cells.count) cells")
-            print(SummaryTable.render(cells))
+            print(SummaryTable.render(cells, allMetrics: allMetrics))
+            if let csv {
+                do { try SummaryTable.csv(cells).write(toFile: csv, atomically: true, encoding: .utf8) }
+                catch { throw CLIError("cannot write \(csv): \(error.localizedDescription)") }
+                print("wrote \(csv)")
+            }
         } catch let error as StoreError {
             throw CLIError(error.description)
         }
