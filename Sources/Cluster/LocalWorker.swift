@@ -44,6 +44,16 @@ final class LocalWorker: @unchecked Sendable {
         return out
     }
 
+    /// Blocks until a result is ready or `microseconds` have passed: the coordinator
+    /// idles here, woken at once by rank 0's own results.
+    func waitForResults(microseconds: UInt32) {
+        condition.lock()
+        if results.isEmpty {
+            _ = condition.wait(until: Date().addingTimeInterval(Double(microseconds) / 1e6))
+        }
+        condition.unlock()
+    }
+
     /// Drops queued tasks, lets the running one finish, and waits for the thread.
     func stop() {
         condition.lock()
@@ -71,6 +81,7 @@ final class LocalWorker: @unchecked Sendable {
 
             condition.lock()
             results.append(CompletedTask(taskIndex: index, rank: 0, result: result))
+            condition.broadcast()
             condition.unlock()
         }
     }

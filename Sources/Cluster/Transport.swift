@@ -33,17 +33,24 @@ public protocol Transport: AnyObject {
     func poll() -> Message?
 }
 
-/// Sleeps between polls, growing from a few microseconds to a millisecond, so a
-/// waiting rank costs almost no CPU (Open MPI's blocking calls busy-poll a core)
-/// yet answers within a millisecond.
+/// Sleeps between polls, growing from a few microseconds to `cap`, so a waiting
+/// rank costs almost no CPU (Open MPI's blocking calls busy-poll a core) yet
+/// answers within `cap`.
 public struct PollBackoff {
     private var micros: UInt32 = 0
-    public init() {}
+    /// The longest sleep, in microseconds.
+    public var cap: UInt32
+
+    public init(cap: UInt32 = 1000) { self.cap = cap }
     public mutating func reset() { micros = 0 }
-    public mutating func wait() {
-        micros = micros == 0 ? 5 : min(1000, micros * 2)
-        usleepPortable(micros)
+
+    /// The next interval to wait, in microseconds.
+    public mutating func next() -> UInt32 {
+        micros = micros == 0 ? 5 : min(cap, micros * 2)
+        return micros
     }
+
+    public mutating func wait() { usleepPortable(next()) }
 }
 
 #if canImport(Glibc)
