@@ -104,6 +104,39 @@ import TestSupport
         #expect(a == b, "resumed outputs differ from an uninterrupted run")
     }
 
+    /// Synthetic regression sets and both precisions run end to end: regression
+    /// stores MSE but no classification error, and float32 outputs are stored as float32.
+    @Test func syntheticRegressionInBothPrecisions() throws {
+        let dir = try TemporaryDirectory("e2e-synth")
+        defer { dir.remove() }
+        let spec = try dir.write("synth.yaml", """
+            model: random_features
+            dataset: [synthetic-toy, synthetic-linear]
+            train_size: 10
+            test_size: 50
+            width: [5, 40]
+            precision: [float32, float64]
+            seeds: 2
+            """)
+        let store = dir.file("synth.sqlite")
+        let r = try OverparamBinary.run(ranks: 2, ["sweep", spec, "--store", store, "--quiet"])
+        #expect(r.status == 0, "\(r.output)")
+        let s = try SweepStore.open(path: store)
+        let results = try s.results()
+        let tasks = try s.tasks()
+        #expect(results.count == 16)
+        for (t, res) in zip(tasks, results) {
+            #expect(res.metrics["test_error"] == nil && res.metrics["test_mse"] != nil)
+            #expect(res.outputs?.dtype == (t.config.contains("\"float32\"") ? "float32" : "float64"))
+            #expect(res.outputs?.cols == 1 && res.outputs?.rows == 50)
+            // Where the features span the 10 training points (1-D ReLU features need a
+            // kink between neighbouring points, so not every seed does), they interpolate.
+            if res.metrics["feature_rank"] == 10 {
+                #expect(res.metrics["train_mse"]! < (t.config.contains("float32") ? 1e-6 : 1e-20))
+            }
+        }
+    }
+
     /// Waits until no process has `marker` on its command line.
     func waitForNoProcess(matching marker: String, seconds: Double) throws {
         let deadline = Date().addingTimeInterval(seconds)
