@@ -1,0 +1,111 @@
+import Learning
+import Numerical
+import Testing
+import TestSupport
+
+/// Backward passes against central finite differences, in Float64, for every
+/// layer, activation, parameterization and loss.
+@Suite struct GradientCheckTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let activation: Activation
+        let parameterization: Parameterization
+        let loss: Loss
+        let outputs: Int
+        var testDescription: String { "\(activation) \(parameterization) \(loss) C=\(outputs)" }
+    }
+
+    static let cases: [Case] = Activation.allCases.flatMap { act in
+        Parameterization.allCases.flatMap { par in
+            Loss.allCases.flatMap { loss in [3, 1].map { Case(activation: act, parameterization: par, loss: loss, outputs: $0) } }
+        }
+    }.filter { !($0.loss == .crossEntropy && $0.outputs == 1) }
+
+    /// Mean loss over the batch for the network's current parameters.
+    func meanLoss(_ net: MLPNetwork<Double>, _ x: [Double], _ y: [Double], rows: Int, loss: Loss) -> Double {
+        x.withUnsafeBufferPointer { xp in
+            net.forward(xp.baseAddress!, rows: rows)
+        }
+        return y.withUnsafeBufferPointer { yp in
+            loss.evaluate(outputs: net.outputs, targets: yp.baseAddress!, rows: rows, cols: net.architecture.outputs,
+                          gradient: nil, scale: 1).sum / Double(rows)
+        }
+    }
+
+    @Test(arguments: cases)
+    func backwardMatchesFiniteDifferences(_ c: Case) {
+        let arch = MLPArchitecture(inputs: 4, hidden: [5, 3], outputs: c.outputs, activation: c.activation,
+                                   parameterization: c.parameterization)
+        let rows = 6
+        let net = MLPNetwork<Double>(architecture: arch, capacity: rows)
+        var s = RandomStream(seed: 11, ["gradcheck", c.testDescription])
+        net.initialize(stream: &s)
+        // Nonzero biases, so their gradients are exercised away from the initial point.
+        for layer in arch.layers { for j in 0..<layer.fanOut { net.parameters[layer.biasOffset + j] = 0.1 * s.nextNormal() } }
+        let x = (0..<(rows * 4)).map { _ in s.nextNormal() }
+        var y = [Double](repeating: 0, count: rows * c.outputs)
+        for r in 0..<rows {
+            if c.outputs == 1 { y[r] = s.nextUniform() < 0.5 ? -1 : 1 }
+            else if c.loss == .mse { for j in 0..<c.outputs { y[r * c.outputs + j] = s.nextNormal() } }
+            else { y[r * c.outputs + s.nextInt(below: c.outputs)] = 1 }
+        }
+
+        // Analytic gradient.
+        _ = meanLoss(net, x, y, rows: rows, loss: c.loss)
+        var dOut = [Double](repeating: 0, count: rows * c.outputs)
+        y.withUnsafeBufferPointer { yp in
+            dOut.withUnsafeMutableBufferPointer { g in
+                _ = c.loss.evaluate(outputs: net.outputs, targets: yp.baseAddress!, rows: rows, cols: c.outputs,
+                                    gradient: g.baseAddress!, scale: 1 / Double(rows))
+            }
+        }
+        x.withUnsafeBufferPointer { xp in net.forward(xp.baseAddress!, rows: rows) }
+        dOut.withUnsafeBufferPointer { net.backward($0.baseAddress!) }
+        let analytic = net.gradients
+
+        // Central differences on every parameter.
+        let h = 1e-6
+        var worst = 0.0
+        for i in 0..<arch.parameterCount {
+            let saved = net.parameters[i]
+            net.parameters[i] = saved + h
+            let up = meanLoss(net, x, y, rows: rows, loss: c.loss)
+            net.parameters[i] = saved - h
+            let down = meanLoss(net, x, y, rows: rows, loss: c.loss)
+            net.parameters[i] = saved
+            let numeric = (up - down) / (2 * h)
+            worst = max(worst, abs(numeric - analytic[i]) / max(1e-4, abs(numeric) + abs(analytic[i])))
+        }
+        #expect(worst < 1e-5, "worst relative gradient error \(worst)")
+        #expect(analytic.contains { $0 != 0 })
+    }
+}
+
+@Suite struct OptimizerTests {
+    /// Two Adam steps against a hand computation (PyTorch's formula).
+    @Test func adamMatchesHandComputation() {
+        var opt = Optimizer<Double>(kind: .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0), parameterCount: 2)
+        var w = [1.0, -2.0]
+        opt.update(&w, gradient: [0.5, -1.0], learningRate: 0.1)
+        // Step 1: m = 0.1 g, v = 0.001 g^2; mhat = g, vhat = g^2: w -= 0.1 * g / (|g| + eps).
+        #expect(isClose(w[0], 1 - 0.1 * 0.5 / (0.5 + 1e-8), rel: 1e-14))
+        #expect(isClose(w[1], -2 + 0.1 * 1.0 / (1.0 + 1e-8), rel: 1e-14))
+        opt.update(&w, gradient: [0.25, 0], learningRate: 0.1)
+        let m = 0.9 * 0.05 + 0.1 * 0.25, v = 0.999 * 0.00025 + 0.001 * 0.0625
+        let mhat = m / (1 - 0.81), vhat = v / (1 - 0.999 * 0.999)
+        #expect(isClose(w[0], 1 - 0.1 * 0.5 / (0.5 + 1e-8) - 0.1 * mhat / (vhat.squareRoot() + 1e-8), rel: 1e-12))
+    }
+
+    @Test func sgdMomentumAndWeightDecay() {
+        var opt = Optimizer<Double>(kind: .sgd(momentum: 0.9, weightDecay: 0.1), parameterCount: 1)
+        var w = [2.0]
+        opt.update(&w, gradient: [1], learningRate: 0.5)     // v = 1 + 0.2 = 1.2
+        #expect(isClose(w[0], 2 - 0.6))
+        opt.update(&w, gradient: [1], learningRate: 0.5)     // v = 0.9*1.2 + 1 + 0.14 = 2.22
+        #expect(isClose(w[0], 1.4 - 0.5 * 2.22))
+    }
+
+    @Test func stepSchedule() {
+        let s = LearningRateSchedule.step(every: 10, factor: 0.5)
+        #expect(s.rate(base: 1, epoch: 1) == 1 && s.rate(base: 1, epoch: 10) == 1 && s.rate(base: 1, epoch: 11) == 0.5)
+    }
+}
