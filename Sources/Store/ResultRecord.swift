@@ -25,6 +25,11 @@ public struct ResultRecord: Sendable, Equatable {
     /// Which test set ``outputs`` refer to; the key of ``SweepStore/targets(dataKey:)``.
     public var dataKey: String
 
+    /// Values recorded during training at some epochs (empty for models that
+    /// record none). `record` writes them; `results()` leaves them empty (they can
+    /// be long): read them with `curves(taskIndex:)`.
+    public var curves: [CurvePoint] = []
+
     /// The statuses ``SweepStore/record(_:)`` accepts. Analysis code can rely
     /// on never seeing anything else.
     public static let statuses: Set<String> = ["ok", "diverged", "failed"]

@@ -10,7 +10,7 @@ import GRDB
 /// bump ``latestVersion``, and make the new migration update `schema_version`.
 enum Schema {
     /// The newest `schema_version` this build writes and understands.
-    static let latestVersion = 1
+    static let latestVersion = 2
 
     /// The migrator that brings any store of version ≤ ``latestVersion`` up to date.
     ///
@@ -21,7 +21,7 @@ enum Schema {
     ///   usable or a complete store.
     static func migrator(seed: (@Sendable (Database) throws -> Void)? = nil) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        let versions: [(String, @Sendable (Database) throws -> Void)] = [("v1", createVersion1)]
+        let versions: [(String, @Sendable (Database) throws -> Void)] = [("v1", createVersion1), ("v2", createVersion2)]
         for (position, (identifier, body)) in versions.enumerated() {
             let isLast = position == versions.count - 1
             // Immediate checks: the default (deferred) mode toggles
@@ -38,7 +38,7 @@ enum Schema {
     ///
     /// REAL columns are nullable because SQLite stores NaN as NULL; readers map
     /// NULL back to `.nan`. Empty blobs may also come back as NULL.
-    private static func createVersion1(_ db: Database) throws {
+    fileprivate static func createVersion1(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
             CREATE TABLE tasks (
@@ -58,6 +58,22 @@ enum Schema {
                 data_key TEXT PRIMARY KEY NOT NULL, dtype TEXT NOT NULL,
                 rows INTEGER NOT NULL, cols INTEGER NOT NULL, data BLOB);
             INSERT INTO meta (key, value) VALUES ('schema_version', '1');
+            """)
+    }
+}
+
+extension Schema {
+    /// Version 2: per-epoch training curves of each task, and named arrays per
+    /// data split (such as which training labels a corruption changed).
+    fileprivate static func createVersion2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE curves (
+                task_idx INTEGER NOT NULL REFERENCES results(task_idx), epoch INTEGER NOT NULL,
+                name TEXT NOT NULL, value REAL, PRIMARY KEY (task_idx, name, epoch));
+            CREATE TABLE data_arrays (
+                data_key TEXT NOT NULL, name TEXT NOT NULL, dtype TEXT NOT NULL,
+                rows INTEGER NOT NULL, cols INTEGER NOT NULL, data BLOB, PRIMARY KEY (data_key, name));
+            UPDATE meta SET value = '2' WHERE key = 'schema_version';
             """)
     }
 }

@@ -41,10 +41,27 @@ extension SweepStore {
                 for (name, value) in result.metrics.sorted(by: { $0.key < $1.key }) {
                     try insertMetric.execute(arguments: [index, name, storedReal(value)])
                 }
+                let insertCurve = try db.cachedStatement(
+                    sql: "INSERT INTO curves (task_idx, epoch, name, value) VALUES (?, ?, ?, ?)")
+                for point in result.curves {
+                    try insertCurve.execute(arguments: [index, point.epoch, point.name, storedReal(point.value)])
+                }
                 if let outputs = result.outputs {
                     try db.execute(
                         sql: "INSERT INTO outputs (task_idx, dtype, rows, cols, data) VALUES (?, ?, ?, ?, ?)",
                         arguments: [index, outputs.dtype, outputs.rows, outputs.cols, Data(outputs.bytes)])
+                }
+            }
+        }
+    }
+
+    /// The training curves of one task, by name then epoch.
+    public func curves(taskIndex: Int) throws -> [CurvePoint] {
+        try mappingErrors(path: path) {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT epoch, name, value FROM curves WHERE task_idx = ? ORDER BY name, epoch",
+                                 arguments: [taskIndex]).map { row in
+                    CurvePoint(epoch: row["epoch"], name: row["name"], value: (row["value"] as Double?) ?? .nan)
                 }
             }
         }

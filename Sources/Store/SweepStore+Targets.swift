@@ -34,6 +34,35 @@ extension SweepStore {
         }
     }
 
+    /// Stores a named array that belongs to data split `dataKey` (for example
+    /// `train_label_changed`, which training labels a corruption changed), once:
+    /// the first stored array wins, as for targets.
+    public func storeDataArray(dataKey: String, name: String, _ array: OutputArray) throws {
+        if let problem = array.problem {
+            throw StoreError.invalidInput(path: path, reason: "array '\(name)' of '\(dataKey)': \(problem)")
+        }
+        try mappingErrors(path: path) {
+            try queue.write { db in
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO data_arrays (data_key, name, dtype, rows, cols, data) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [dataKey, name, array.dtype, array.rows, array.cols, Data(array.bytes)])
+            }
+        }
+    }
+
+    /// The array stored under (`dataKey`, `name`), or nil.
+    public func dataArray(dataKey: String, name: String) throws -> OutputArray? {
+        try mappingErrors(path: path) {
+            try queue.read { db in
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT dtype, rows, cols, data FROM data_arrays WHERE data_key = ? AND name = ?",
+                    arguments: [dataKey, name])
+                else { return nil }
+                return try readArray(row, prefix: "", path: path, what: "array '\(name)' of '\(dataKey)'")
+            }
+        }
+    }
+
     /// Keys of every stored target set, sorted.
     public func targetDataKeys() throws -> [String] {
         try mappingErrors(path: path) {

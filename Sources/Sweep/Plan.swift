@@ -19,7 +19,8 @@ public struct PlannedTask: Sendable, Equatable {
     public func string(_ key: String) -> String { config[key]!.description }
 
     /// Keys that choose the data (so tasks sharing them share one training and test set).
-    public static let dataKeys = ["dataset", "train_size", "test_size", "data_seed", "preprocess"]
+    public static let dataKeys = ["dataset", "train_size", "test_size", "data_seed", "preprocess", "target",
+                                  "label_noise", "label_noise_mode", "input_corruption"]
 
     /// Names the train/test split this task uses; tasks with equal data keys see
     /// identical data whatever their width or seed.
@@ -82,12 +83,18 @@ public struct Plan: Sendable {
         tasks.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.index < $1.index }.map(\.index)
     }
 
-    /// Flops-like estimate: features (P N D) plus the SVD (min(P,N)^2 max(P,N)).
+    /// Flops-like estimate. Random features: features (P N D) plus the SVD
+    /// (min(P,N)^2 max(P,N)); MLP: epochs x P x parameters.
     static func estimateCost(_ c: [String: SpecValue]) -> Double {
         let p = Double(c["train_size"]?.intValue ?? 1)
         let m = Double(c["test_size"]?.intValue ?? 1)
         let n = Double(c["width"]?.intValue ?? 1)
         let d: Double = (c["dataset"]?.stringValue ?? "").hasPrefix("synthetic") ? 2 : 785
+        if c["model"]?.stringValue == "mlp" {
+            let depth = Double(c["depth"]?.intValue ?? 1)
+            let parameters = d * n + (depth - 1) * n * n + 10 * n
+            return Double(c["epochs"]?.intValue ?? 1) * p * parameters
+        }
         return (p + m) * n * d + min(p, n) * min(p, n) * max(p, n)
     }
 }

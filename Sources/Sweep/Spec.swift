@@ -16,6 +16,8 @@ public struct Spec: Sendable {
     public let seeds: [Int]
     /// Every schema key with its values (defaults filled in), in file order then schema order.
     public let values: [(key: String, values: [SpecValue])]
+    /// Keys the file sets itself (the rest are defaults).
+    public let givenKeys: Set<String>
 
     /// Keys with more than one value, in file order.
     public var axes: [(key: String, values: [SpecValue])] { values.filter { $0.values.count > 1 } }
@@ -78,10 +80,23 @@ public struct Spec: Sendable {
             given.append((key, valueNode, line))
         }
 
+        // The model decides which keys apply.
+        let model: String
+        if let entry = given.first(where: { $0.key == "model" }) {
+            model = try parseScalar(entry.node, schema: SpecSchema.key("model")!, file: file, line: entry.line).description
+        } else {
+            throw SpecError(file: file, "missing required key 'model' (one of \(SpecSchema.models.joined(separator: ", ")))")
+        }
+
         var seeds = [0]
         var resolved: [(key: String, values: [SpecValue])] = []
         for entry in given {
             let schema = SpecSchema.key(entry.key)!
+            guard schema.applies(to: model) else {
+                throw SpecError(file: file, line: entry.line,
+                                "key '\(entry.key)' does not apply to model \(model) (it is for: "
+                                    + (schema.models ?? []).sorted().joined(separator: ", ") + ")")
+            }
             if entry.key == "seeds" {
                 seeds = try parseSeeds(entry.node, file: file, line: entry.line)
                 continue
@@ -110,8 +125,9 @@ public struct Spec: Sendable {
             }
             resolved.append((entry.key, values))
         }
-        for schema in SpecSchema.keys where schema.name != "seeds" && !resolved.contains(where: { $0.key == schema.name }) {
-            if let d = schema.defaultValue {
+        for schema in SpecSchema.keys where schema.name != "seeds" && schema.applies(to: model)
+            && !resolved.contains(where: { $0.key == schema.name }) {
+            if let d = SpecSchema.defaultValue(schema, model: model) {
                 resolved.append((schema.name, [d]))
             } else if schema.name == "name" {
                 let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
@@ -127,7 +143,8 @@ public struct Spec: Sendable {
             throw SpecError(file: file, "key 'name': '\(name)' may hold only letters, digits, '.', '_' and '-' (it names files)")
         }
         let sweepSeed = UInt64(resolved.first { $0.key == "seed" }!.values[0].intValue!)
-        let spec = Spec(file: file, text: text, name: name, sweepSeed: sweepSeed, seeds: seeds, values: resolved)
+        let spec = Spec(file: file, text: text, name: name, sweepSeed: sweepSeed, seeds: seeds, values: resolved,
+                        givenKeys: Set(given.map(\.key)))
         try spec.checkCombinations()
         return spec
     }
@@ -169,6 +186,11 @@ public struct Spec: Sendable {
             guard let v = node.int, v >= lo else { throw bad() }
             guard v <= hi else { throw bad(" (at most \(hi))") }
             return .int(v)
+        case .intOrWord(let lo, let hi, let word):
+            if raw == word { return .string(word) }
+            guard let v = node.int, v >= lo else { throw bad() }
+            guard v <= hi else { throw bad(" (at most \(hi))") }
+            return .int(v)
         case .double(let lo, let hi):
             guard let v = node.float, v.isFinite else { throw bad() }
             guard v >= lo, v <= hi else { throw bad() }
@@ -184,10 +206,34 @@ public struct Spec: Sendable {
 
     /// Checks that need more than one key.
     func checkCombinations() throws {
+        let model = single("model")!.description
+        let datasets = values(of: "dataset").map(\.description)
+        let regression = datasets.filter { $0.hasPrefix("synthetic") }
+        if !regression.isEmpty {
+            for key in ["target", "label_noise", "input_corruption"] {
+                let v = values(of: key).map(\.description)
+                if v != [SpecSchema.key(key)!.defaultValue!.description] {
+                    throw SpecError(file: file, "key '\(key)': \(regression[0]) is a regression set; '\(key)' needs an image dataset")
+                }
+            }
+            if model == "mlp", let bad = values(of: "loss").map(\.description).first(where: { $0 != "mse" }) {
+                throw SpecError(file: file, "key 'loss': \(bad) needs class labels, but \(regression[0]) is a regression set; use mse")
+            }
+        }
+        if model == "mlp" && values(of: "target").contains(.string("parity"))
+            && values(of: "loss").contains(.string("cross_entropy")) {
+            throw SpecError(file: file, "key 'loss': cross_entropy needs several classes, but target parity has one output; "
+                + "use hinge, quadratic_hinge or mse")
+        }
+        if model == "mlp" && values(of: "optimizer").contains(.string("gd"))
+            && values(of: "batch_size") != [.string("full")] && givenKeys.contains("batch_size") {
+            throw SpecError(file: file, "key 'batch_size': optimizer gd is full-batch; drop batch_size or set it to full")
+        }
         for width in values(of: "width").compactMap(\.intValue) where width > 1_000_000 {
-            throw SpecError(file: file, "key 'width': \(width) features would not fit in memory; use at most 1000000")
+            throw SpecError(file: file, "key 'width': \(width) would not fit in memory; use at most 1000000")
         }
     }
+
 }
 
 /// The 64-bit FNV-1a digest used for fingerprints (the same mixing as stream keys).

@@ -1,10 +1,12 @@
 /// The keys a spec may hold: their type, range, default and meaning.
 ///
-/// One table serves parsing, validation, `overparam keys` style help and the error
-/// messages, so a new option is added in exactly one place.
+/// One table serves parsing, validation, `overparam keys` and the error messages,
+/// so a new option is added in exactly one place.
 public struct SpecKey: Sendable {
     public enum Kind: Sendable {
         case int(min: Int, max: Int)
+        /// An integer, or the one word given (e.g. batch_size: full).
+        case intOrWord(min: Int, max: Int, word: String)
         case double(min: Double, max: Double)
         case choice([String])
         case text
@@ -12,14 +14,29 @@ public struct SpecKey: Sendable {
 
     public let name: String
     public let kind: Kind
-    /// nil: the key is required.
+    /// nil: the key is required (or, for `name` and `data_dir`, found elsewhere).
     public let defaultValue: SpecValue?
     /// Whether a list of values makes it a swept axis.
     public let sweepable: Bool
     /// Whether the value affects what a task computes (and so its random streams).
     /// Locations and storage options do not.
     public let affectsResults: Bool
+    /// The models it applies to; nil for all.
+    public let models: Set<String>?
     public let doc: String
+
+    init(_ name: String, _ kind: Kind, _ defaultValue: SpecValue?, sweepable: Bool = true,
+         affectsResults: Bool = true, models: Set<String>? = nil, _ doc: String) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.sweepable = sweepable
+        self.affectsResults = affectsResults
+        self.models = models
+        self.doc = doc
+    }
+
+    public func applies(to model: String) -> Bool { models?.contains(model) ?? true }
 
     /// What a value must look like, for error messages.
     public var expectation: String {
@@ -27,6 +44,8 @@ public struct SpecKey: Sendable {
         // Upper limits this large only guard against typos; they are named when hit.
         case .int(let lo, let hi) where hi >= 1_000_000: return "an integer >= \(lo)"
         case .int(let lo, let hi): return "an integer in \(lo)...\(hi)"
+        case .intOrWord(let lo, _, let word): return "an integer >= \(lo) or '\(word)'"
+        case .double(let lo, let hi) where hi == .infinity: return "a number >= \(lo)"
         case .double(let lo, let hi): return "a number in [\(lo), \(hi)]"
         case .choice(let options): return "one of " + options.joined(separator: ", ")
         case .text: return "a string"
@@ -36,43 +55,89 @@ public struct SpecKey: Sendable {
 
 public enum SpecSchema {
     /// Model kinds a spec may name.
-    public static let models = ["random_features"]
+    public static let models = ["random_features", "mlp"]
     /// Datasets a spec may name.
     public static let datasets = ["fashion-mnist", "idx", "synthetic-toy", "synthetic-linear"]
 
+    static let mlp: Set<String> = ["mlp"]
+    static let big = 10_000_000
+
     public static let keys: [SpecKey] = [
-        SpecKey(name: "name", kind: .text, defaultValue: nil, sweepable: false, affectsResults: false,
-                doc: "Sweep name, used for the default store path (defaults to the spec's file name)."),
-        SpecKey(name: "model", kind: .choice(models), defaultValue: nil, sweepable: false, affectsResults: true,
-                doc: "Model kind."),
-        SpecKey(name: "seed", kind: .int(min: 0, max: Int(Int32.max)), defaultValue: .int(0), sweepable: false,
-                affectsResults: true, doc: "Sweep seed: every random stream is derived from it and the task's coordinates."),
-        SpecKey(name: "seeds", kind: .int(min: 0, max: 1_000_000), defaultValue: .int(1), sweepable: false,
-                affectsResults: true,
-                doc: "Initializations per cell: a count n (seeds 0..n-1) or an explicit list of seed numbers."),
-        SpecKey(name: "dataset", kind: .choice(datasets), defaultValue: .string("fashion-mnist"), sweepable: true,
-                affectsResults: true,
-                doc: "fashion-mnist (Debian's IDX files), idx (any IDX directory, see data_dir), "
-                    + "synthetic-toy (10 points on [-3,3], N(0,1) targets), synthetic-linear (y = 3 + 0.7x + N(0,4) on [0,20])."),
-        SpecKey(name: "data_dir", kind: .text, defaultValue: nil, sweepable: false, affectsResults: false,
-                doc: "IDX directory; overridden by --data and OVERPARAM_DATA."),
-        SpecKey(name: "train_size", kind: .int(min: 1, max: 10_000_000), defaultValue: .int(200), sweepable: true,
-                affectsResults: true, doc: "P: training samples (a seeded subset of the training file)."),
-        SpecKey(name: "test_size", kind: .int(min: 1, max: 10_000_000), defaultValue: .int(1000), sweepable: true,
-                affectsResults: true, doc: "M: test samples whose outputs are gathered on rank 0."),
-        SpecKey(name: "data_seed", kind: .int(min: 0, max: Int(Int32.max)), defaultValue: .int(0), sweepable: true,
-                affectsResults: true, doc: "Which subset of the data: shared by all widths and seeds of a cell."),
-        SpecKey(name: "preprocess", kind: .choice(["none", "center", "standardize", "sphere"]),
-                defaultValue: .string("center"), sweepable: true, affectsResults: true,
-                doc: "Input transform from training statistics: none, center (subtract the mean), "
+        SpecKey("name", .text, nil, sweepable: false, affectsResults: false,
+                "Sweep name, used for the default store path (defaults to the spec's file name)."),
+        SpecKey("model", .choice(models), nil, sweepable: false, "Model kind."),
+        SpecKey("seed", .int(min: 0, max: Int(Int32.max)), .int(0), sweepable: false,
+                "Sweep seed: every random stream is derived from it and the task's coordinates."),
+        SpecKey("seeds", .int(min: 0, max: 1_000_000), .int(1), sweepable: false,
+                "Initializations per cell: a count n (seeds 0..n-1) or an explicit list of seed numbers."),
+
+        // Data
+        SpecKey("dataset", .choice(datasets), .string("fashion-mnist"),
+                "fashion-mnist (Debian's IDX files), idx (any IDX directory, see data_dir), "
+                    + "synthetic-toy (N(0,1) targets on [-3,3]), synthetic-linear (y = 3 + 0.7x + N(0,4) on [0,20])."),
+        SpecKey("data_dir", .text, nil, sweepable: false, affectsResults: false,
+                "IDX directory; overridden by --data and OVERPARAM_DATA."),
+        SpecKey("train_size", .int(min: 1, max: big), .int(200), "P: training samples (a seeded subset of the training file)."),
+        SpecKey("test_size", .int(min: 1, max: big), .int(1000), "M: test samples whose outputs are gathered on rank 0."),
+        SpecKey("data_seed", .int(min: 0, max: Int(Int32.max)), .int(0),
+                "Which subset (and corruption) of the data: shared by all widths and seeds of a cell."),
+        SpecKey("preprocess", .choice(["none", "center", "standardize", "sphere"]), .string("center"),
+                "Input transform from training statistics: none, center (subtract the mean), "
                     + "standardize (and divide by the std), sphere (center, then ||x|| = sqrt(D))."),
-        SpecKey(name: "width", kind: .int(min: 1, max: 10_000_000), defaultValue: nil, sweepable: true,
-                affectsResults: true, doc: "N: random features (random_features)."),
-        SpecKey(name: "precision", kind: .choice(["float32", "float64"]), defaultValue: .string("float64"),
-                sweepable: true, affectsResults: true, doc: "Arithmetic of the model and its outputs."),
-        SpecKey(name: "outputs", kind: .choice(["all", "none"]), defaultValue: .string("all"), sweepable: false,
-                affectsResults: false, doc: "Keep every net's raw test-set outputs in the store (all) or not (none)."),
+        SpecKey("target", .choice(["class", "parity"]), .string("class"),
+                "class: one-hot classes; parity: even/odd class index as one output +-1 (Geiger et al.)."),
+        SpecKey("label_noise", .double(min: 0, max: 1), .double(0),
+                "Probability p that a training label is corrupted (test labels stay clean); 1 with uniform = random labels."),
+        SpecKey("label_noise_mode", .choice(["uniform", "flip"]), .string("uniform"),
+                "uniform: replaced by a uniform label, which may equal the true one (rate p(1-1/K)); flip: a different label (rate p)."),
+        SpecKey("input_corruption", .choice(["none", "shuffled_pixels", "random_pixels", "gaussian"]), .string("none"),
+                "Zhang et al.'s input corruptions, applied to train and test inputs."),
+
+        // Model
+        SpecKey("width", .int(min: 1, max: big), nil, "N: random features (random_features); units per hidden layer (mlp)."),
+        SpecKey("precision", .choice(["float32", "float64"]), .string("float64"),
+                "Arithmetic of the model and its outputs (mlp defaults to float32)."),
+        SpecKey("depth", .int(min: 1, max: 1000), .int(1), models: mlp, "Hidden layers."),
+        SpecKey("activation", .choice(Activation.allCases.map(\.rawValue)), .string("relu"), models: mlp, "Hidden nonlinearity."),
+        SpecKey("parameterization", .choice(["standard", "ntk"]), .string("standard"), models: mlp,
+                "standard: He/LeCun normal init; ntk: N(0,1) weights, layer outputs scaled by 1/sqrt(fan-in)."),
+
+        // Training
+        SpecKey("loss", .choice(["cross_entropy", "mse", "hinge", "quadratic_hinge"]), .string("cross_entropy"), models: mlp,
+                "Training loss (hinge losses read one-hot targets one-versus-all as +-1)."),
+        SpecKey("optimizer", .choice(["adam", "sgd", "gd"]), .string("adam"), models: mlp,
+                "adam; sgd (with momentum and weight_decay); gd (full-batch gradient descent)."),
+        SpecKey("learning_rate", .double(min: 0, max: .infinity), .double(0.001), models: mlp, "Base learning rate."),
+        SpecKey("momentum", .double(min: 0, max: 1), .double(0), models: mlp, "SGD momentum."),
+        SpecKey("weight_decay", .double(min: 0, max: .infinity), .double(0), models: mlp, "L2 penalty added to the gradient."),
+        SpecKey("batch_size", .intOrWord(min: 1, max: big, word: "full"), .int(100), models: mlp,
+                "Minibatch size, or full (forced by optimizer gd)."),
+        SpecKey("epochs", .int(min: 1, max: big), .int(100), models: mlp, "Maximum epochs."),
+        SpecKey("lr_schedule", .choice(["constant", "step"]), .string("constant"), models: mlp,
+                "constant, or step: multiply by lr_step_factor every lr_step_every epochs."),
+        SpecKey("lr_step_every", .int(min: 1, max: big), .int(100), models: mlp, "Epochs between steps of the step schedule."),
+        SpecKey("lr_step_factor", .double(min: 0, max: 1), .double(0.1), models: mlp, "Factor of the step schedule."),
+        SpecKey("stop", .choice(["none", "interpolation"]), .string("none"), models: mlp,
+                "interpolation: stop at zero training error (and, for hinge losses, all margins >= 1)."),
+        SpecKey("loss_tolerance", .double(min: 0, max: .infinity), .double(0), models: mlp,
+                "Stop once the mean training loss is below this (0: off)."),
+        SpecKey("max_seconds", .double(min: 0, max: .infinity), .double(0), affectsResults: false, models: mlp,
+                "Stop a task after this much training time (0: off). Results then depend on machine speed."),
+        SpecKey("curve_points", .int(min: 0, max: 10_000), .int(0), models: mlp,
+                "Record train/test loss, error, margins, ||f|| and ||w - w0|| at about this many log-spaced epochs."),
+
+        SpecKey("outputs", .choice(["all", "none"]), .string("all"), sweepable: false, affectsResults: false,
+                "Keep every net's raw test-set outputs in the store (all) or not (none)."),
     ]
 
+    /// Defaults that differ by model.
+    static let modelDefaults: [String: [String: SpecValue]] = ["mlp": ["precision": .string("float32")]]
+
     public static func key(_ name: String) -> SpecKey? { keys.first { $0.name == name } }
+
+    static func defaultValue(_ key: SpecKey, model: String) -> SpecValue? {
+        modelDefaults[model]?[key.name] ?? key.defaultValue
+    }
 }
+
+import Learning

@@ -1,3 +1,4 @@
+import Learning
 import Numerical
 
 /// What one trained network produced: its metrics and its outputs on the test set.
@@ -16,6 +17,10 @@ public struct TaskOutcome: Sendable, Equatable {
     /// The split these outputs refer to (see `PlannedTask.dataKey`).
     public var dataKey: String
     public var wallSeconds: Double
+    /// Why training stopped (trained models only).
+    public var stopReason: String?
+    /// Values recorded at some epochs (trained models only).
+    public var curves = TrainingCurves()
 
     public init(taskIndex: Int, status: Status, metrics: [String: Double], outputs: EncodedMatrix?,
                 dataKey: String, wallSeconds: Double) {

@@ -12,68 +12,103 @@ public final class TaskRunner: @unchecked Sendable {
     public let plan: Plan
     public let dataDirectory: String
     private let lock = NSLock()
-    private var splits: [String: DataSplit<Double>] = [:]   // guarded by lock
+    private var splits: [String: PreparedData] = [:]   // guarded by lock
+
+    /// A split ready for training, and which training labels corruption changed.
+    public struct PreparedData: Sendable {
+        public let split: DataSplit<Double>
+        public let labelChanged: [Bool]?
+    }
 
     public init(plan: Plan, dataDirectory: String) {
         self.plan = plan
         self.dataDirectory = dataDirectory
     }
 
-    /// The train/test split named by `dataKey`, built once per process.
+    /// The train/test split named by `dataKey`, built once per process:
+    /// subset -> input corruption -> label noise -> binary target -> preprocessing.
     ///
-    /// Its randomness comes from the stream ("data", dataKey) of the sweep seed: every
-    /// width and seed of a cell, on every rank, sees the same samples.
-    public func split(dataKey: String) throws -> DataSplit<Double> {
+    /// Each random step draws from its own stream (purpose, dataKey) of the sweep
+    /// seed, so every width and seed of a cell, on every rank, sees the same data.
+    public func prepared(dataKey: String) throws -> PreparedData {
         lock.lock()
         defer { lock.unlock() }
         if let s = splits[dataKey] { return s }
         guard let task = plan.tasks.first(where: { $0.dataKey == dataKey }) else {
             preconditionFailure("no task uses data key \(dataKey)")
         }
-        var stream = RandomStream(seed: plan.spec.sweepSeed, ["data", dataKey])
+        func stream(_ purpose: String) -> RandomStream { RandomStream(seed: plan.spec.sweepSeed, [purpose, dataKey]) }
+        var subsetStream = stream("data")
         let p = task.int("train_size"), m = task.int("test_size")
-        let split: DataSplit<Double>
+        var split: DataSplit<Double>
         switch task.string("dataset") {
         case "synthetic-toy":
-            split = SyntheticSets.toy(trainCount: p, testCount: m, stream: &stream)
+            split = SyntheticSets.toy(trainCount: p, testCount: m, stream: &subsetStream)
         case "synthetic-linear":
-            split = SyntheticSets.linear(trainCount: p, testCount: m, stream: &stream)
+            split = SyntheticSets.linear(trainCount: p, testCount: m, stream: &subsetStream)
         default:
             let (train, test) = try IDXDirectory.cached(directory: dataDirectory)
             split = try DataSplit<Double>.imageSubset(train: train, test: test, trainCount: p, testCount: m,
-                                                      stream: &stream)
+                                                      stream: &subsetStream)
         }
-        let prepared = InputTransform(rawValue: task.string("preprocess"))!.apply(to: split)
-        splits[dataKey] = prepared
-        return prepared
+        let corruption = InputCorruption(rawValue: task.string("input_corruption"))!
+        if corruption != .none {
+            var s = stream("input_corruption")
+            split = corruption.apply(to: split, stream: &s)
+        }
+        var changed: [Bool]?
+        let noise = task.config["label_noise"]?.doubleValue ?? 0
+        if noise > 0 {
+            var s = stream("label_noise")
+            let mode = LabelNoiseMode(rawValue: task.string("label_noise_mode"))!
+            (split, changed) = Corruption.corruptLabels(split, probability: noise, mode: mode, stream: &s)
+        }
+        if task.string("target") == "parity" { split = BinaryTasks.parity(split) }
+        split = InputTransform(rawValue: task.string("preprocess"))!.apply(to: split)
+        let result = PreparedData(split: split, labelChanged: changed)
+        splits[dataKey] = result
+        return result
     }
 
-    /// The test targets of a split (one-hot for classification), in Float64.
+    /// The test targets of a split (one-hot, +-1 for binary targets, values for
+    /// regression), in Float64.
     public func testTargets(dataKey: String) throws -> EncodedMatrix {
-        EncodedMatrix(try split(dataKey: dataKey).test.targets)
+        EncodedMatrix(try prepared(dataKey: dataKey).split.test.targets)
+    }
+
+    /// Which training labels corruption changed (P x 1, 1 = changed), if any were corrupted.
+    public func labelChangedMask(dataKey: String) throws -> EncodedMatrix? {
+        guard let mask = try prepared(dataKey: dataKey).labelChanged else { return nil }
+        return EncodedMatrix(float32: mask.map { $0 ? 1 : 0 }, rows: mask.count, cols: 1)
     }
 
     /// Trains and evaluates task `index` of the plan.
     public func run(_ index: Int) throws -> TaskOutcome {
         let start = Date()
         let task = plan.tasks[index]
-        let data = try split(dataKey: task.dataKey)
-        var stream = RandomStream(seed: plan.spec.sweepSeed, ["init", task.canonicalConfig])
+        let data = try prepared(dataKey: task.dataKey).split
         var outcome: TaskOutcome
-        switch task.string("precision") {
-        case "float32":
-            outcome = try Self.randomFeatures(task: task, data: data.converted(to: Float.self), stream: &stream)
-        default:
-            outcome = try Self.randomFeatures(task: task, data: data, stream: &stream)
+        switch (task.string("model"), task.string("precision")) {
+        case ("mlp", "float32"): outcome = try Self.mlp(task: task, data: data.converted(to: Float.self), plan: plan)
+        case ("mlp", _): outcome = try Self.mlp(task: task, data: data, plan: plan)
+        case (_, "float32"): outcome = try Self.randomFeatures(task: task, data: data.converted(to: Float.self), plan: plan)
+        default: outcome = try Self.randomFeatures(task: task, data: data, plan: plan)
+        }
+        if task.string("dataset") == "synthetic-linear", let out = outcome.outputs, out.problem == nil {
+            outcome.metrics["linear_fit_gap"] = try Self.linearFitGap(out.doubles(), data: data)
         }
         outcome.wallSeconds = Date().timeIntervalSince(start)
         return outcome
     }
 
-    static func randomFeatures<T: BLASScalar>(task: PlannedTask, data: DataSplit<T>,
-                                              stream: inout RandomStream) throws -> TaskOutcome {
+    static func stream(_ purpose: String, _ task: PlannedTask, _ plan: Plan) -> RandomStream {
+        RandomStream(seed: plan.spec.sweepSeed, [purpose, task.canonicalConfig])
+    }
+
+    static func randomFeatures<T: BLASScalar>(task: PlannedTask, data: DataSplit<T>, plan: Plan) throws -> TaskOutcome {
+        var init_ = stream("init", task, plan)
         let model = try RandomFeaturesModel<T>.fit(inputs: data.train.inputs, targets: data.train.targets,
-                                                   width: task.int("width"), stream: &stream)
+                                                   width: task.int("width"), stream: &init_)
         let fTrain = model.predict(data.train.inputs)
         let fTest = model.predict(data.test.inputs)
         var metrics: [String: Double] = [
@@ -90,5 +125,61 @@ public final class TaskRunner: @unchecked Sendable {
         return TaskOutcome(taskIndex: task.index, status: diverged ? .diverged : .ok, metrics: metrics,
                            outputs: task.string("outputs") == "none" ? nil : EncodedMatrix(fTest),
                            dataKey: task.dataKey, wallSeconds: 0)
+    }
+
+    static func mlp<T: BLASScalar>(task: PlannedTask, data: DataSplit<T>, plan: Plan) throws -> TaskOutcome {
+        let architecture = MLPArchitecture(
+            inputs: data.inputDimension, depth: task.int("depth"), width: task.int("width"),
+            outputs: data.outputDimension, activation: Activation(rawValue: task.string("activation"))!,
+            parameterization: Parameterization(rawValue: task.string("parameterization"))!)
+        let config = trainingConfig(task)
+        var init_ = stream("init", task, plan)
+        var batches = stream("batches", task, plan)
+        let trainer = MLPTrainer<T>(architecture: architecture, config: config, data: data)
+        let result = trainer.train(initStream: &init_, batchStream: &batches)
+        var metrics = result.metrics
+        metrics["parameters"] = Double(architecture.parameterCount)
+        if data.classes == 0 {   // regression: the MSE under its usual name too
+            metrics["train_mse"] = metrics["train_loss"]
+            metrics["test_mse"] = metrics["test_loss"]
+        }
+        var outcome = TaskOutcome(taskIndex: task.index, status: result.diverged ? .diverged : .ok, metrics: metrics,
+                                  outputs: task.string("outputs") == "none" ? nil : EncodedMatrix(result.testOutputs),
+                                  dataKey: task.dataKey, wallSeconds: 0)
+        outcome.stopReason = result.stopReason
+        outcome.curves = result.curves
+        return outcome
+    }
+
+    /// The task's training options, from its config.
+    static func trainingConfig(_ task: PlannedTask) -> TrainingConfig {
+        let c = task.config
+        let optimizerName = task.string("optimizer")
+        let optimizer: OptimizerKind = optimizerName == "adam"
+            ? .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: c["weight_decay"]!.doubleValue!)
+            : .sgd(momentum: optimizerName == "gd" ? 0 : c["momentum"]!.doubleValue!,
+                   weightDecay: c["weight_decay"]!.doubleValue!)
+        let schedule: LearningRateSchedule = task.string("lr_schedule") == "step"
+            ? .step(every: task.int("lr_step_every"), factor: c["lr_step_factor"]!.doubleValue!) : .constant
+        let tolerance = c["loss_tolerance"]!.doubleValue!
+        let seconds = c["max_seconds"]!.doubleValue!
+        return TrainingConfig(
+            loss: Loss(rawValue: task.string("loss"))!, optimizer: optimizer,
+            learningRate: c["learning_rate"]!.doubleValue!, schedule: schedule,
+            batchSize: optimizerName == "gd" ? nil : c["batch_size"]!.intValue,
+            maxEpochs: task.int("epochs"), stopAtInterpolation: task.string("stop") == "interpolation",
+            lossTolerance: tolerance > 0 ? tolerance : nil, maxSeconds: seconds > 0 ? seconds : nil,
+            curvePoints: task.int("curve_points"))
+    }
+
+    /// RMS distance on the test inputs between the model and the least-squares line
+    /// fitted to the same training data (the "overfitting neural networks" check:
+    /// a huge net's fit stays close to linear regression).
+    static func linearFitGap(_ f: [Double], data: DataSplit<Double>) throws -> Double {
+        let line = try minimumNormLeastSquares(data.train.inputs.appendingColumn(1), data.train.targets).x
+        let predicted = matmul(data.test.inputs.appendingColumn(1), line)
+        var s = 0.0
+        for i in 0..<f.count { let d = f[i] - predicted.storage[i]; s += d * d }
+        return (s / Double(max(1, f.count))).squareRoot()
     }
 }

@@ -1,5 +1,6 @@
 import Cluster
 import Numerical
+import Learning
 import Sweep
 
 /// A task's outcome as the bytes a worker sends to rank 0.
@@ -24,6 +25,15 @@ enum OutcomeWire {
         } else {
             w.write(0)
         }
+        w.write(o.stopReason ?? "")
+        w.write(o.curves.epochs.count)
+        for e in o.curves.epochs { w.write(e) }
+        w.write(o.curves.series.count)
+        for (name, values) in o.curves.series.sorted(by: { $0.key < $1.key }) {
+            w.write(name)
+            w.write(values.count)
+            for v in values { w.write(v) }
+        }
         return w.bytes
     }
 
@@ -47,7 +57,15 @@ enum OutcomeWire {
             let rows = try r.readInt(), cols = try r.readInt()
             outputs = EncodedMatrix(dtype: dtype, rows: rows, cols: cols, bytes: try r.readBytes())
         }
-        return TaskOutcome(taskIndex: index, status: status, metrics: metrics, outputs: outputs,
-                           dataKey: dataKey, wallSeconds: wall)
+        var outcome = TaskOutcome(taskIndex: index, status: status, metrics: metrics, outputs: outputs,
+                                  dataKey: dataKey, wallSeconds: wall)
+        let stop = try r.readString()
+        outcome.stopReason = stop.isEmpty ? nil : stop
+        outcome.curves.epochs = try (0..<r.readInt()).map { _ in try r.readInt() }
+        for _ in 0..<(try r.readInt()) {
+            let name = try r.readString()
+            outcome.curves.series[name] = try (0..<r.readInt()).map { _ in try r.readDouble() }
+        }
+        return outcome
     }
 }

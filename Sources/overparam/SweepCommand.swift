@@ -4,6 +4,7 @@ import Datasets
 import Foundation
 import Numerical
 import Store
+import Learning
 import Sweep
 
 struct SweepCommand: ParsableCommand {
@@ -134,6 +135,11 @@ struct RankZeroSetup {
         if spec.single("outputs")?.stringValue != "none" {
             for (key, array) in targets { try store.storeTargets(dataKey: key, array) }
         }
+        for key in dataKeys {
+            if let mask = try runner.labelChangedMask(dataKey: key) {
+                try store.storeDataArray(dataKey: key, name: "train_label_changed", mask)
+            }
+        }
         let done = try store.completedTaskIndices()
         let pending = plan.dispatchOrder.filter { !done.contains($0) }
         return RankZeroSetup(plan: plan, runner: runner, store: store, storePath: path, pending: pending)
@@ -165,10 +171,13 @@ struct RankZeroSetup {
                 progress?.taskFinished(failed: true)
             case .finished(let payload):
                 let outcome = try OutcomeWire.decode(payload)
-                try store.record(ResultRecord(
-                    taskIndex: outcome.taskIndex, status: outcome.status.rawValue, message: nil,
+                var record = ResultRecord(
+                    taskIndex: outcome.taskIndex, status: outcome.status.rawValue,
+                    message: outcome.stopReason.map { "stop: \($0)" },
                     metrics: outcome.metrics, wallSeconds: outcome.wallSeconds, rank: done.rank,
-                    host: hosts[done.rank], outputs: keepOutputs ? outcome.outputs : nil, dataKey: outcome.dataKey))
+                    host: hosts[done.rank], outputs: keepOutputs ? outcome.outputs : nil, dataKey: outcome.dataKey)
+                record.curves = outcome.curves.points
+                try store.record(record)
                 progress?.taskFinished(diverged: outcome.status == .diverged)
             }
         }
@@ -196,4 +205,13 @@ struct RankZeroSetup {
 struct CLIError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension TrainingCurves {
+    /// As the store's rows: one point per (name, epoch).
+    var points: [CurvePoint] {
+        series.sorted { $0.key < $1.key }.flatMap { name, values in
+            zip(epochs, values).map { CurvePoint(epoch: $0, name: name, value: $1) }
+        }
+    }
 }
