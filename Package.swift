@@ -20,8 +20,10 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // Matrices, BLAS/LAPACK, counter-based random streams.
-        .target(name: "Numerical", dependencies: ["COpenBLAS"]),
+        // Elementwise kernels the C compiler vectorizes (optimizer updates).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        // Matrices, BLAS/LAPACK, elementwise kernels, counter-based random streams.
+        .target(name: "Numerical", dependencies: ["COpenBLAS", "CKernels"]),
         // IDX files, Fashion-MNIST, synthetic sets, subsets.
         .target(name: "Datasets", dependencies: ["Numerical", "CZlib"]),
         // Models, solvers, metrics.

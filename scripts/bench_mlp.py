@@ -22,10 +22,11 @@ What it does:
   3. For each repeat and each width, runs every implementation as its own process, one
      after another (the starting implementation rotates every repeat), so machine noise
      hits all alike and every peak RSS belongs to one width alone:
-       .build/release/overparam bench mlp --widths H --epochs E --warmup W --json [--ensemble K]
+       .build/release/overparam bench mlp --json --epochs E --warmup W [--ensemble K] --widths H
        .venv-bench/bin/python scripts/bench_references/torch_mlp.py --widths H ...
        .venv-bench/bin/python scripts/bench_references/jax_mlp.py --widths H ...
-     An overparam without `bench mlp` (or a failed build) is reported and skipped.
+     An overparam without `bench mlp` (or without --ensemble in that mode, or a failed
+     build) is reported and skipped; the references still run.
   4. Prints a Markdown table: median over repeats of each run's median ms/epoch, the
      ratios overparam / jax-scan, overparam / pytorch and overparam / gemm-floor, and
      the peak RSS of each implementation's process.
@@ -125,15 +126,34 @@ def build():
     return True
 
 
-def has_bench_mlp():
+def bench_mlp_options():
+    """The options that `overparam bench mlp --help` lists, or None (said why) when there is no such command."""
     if not os.path.exists(BIN):
         log(f"bench: {os.path.relpath(BIN, ROOT)} does not exist; overparam is skipped.")
-        return False
+        return None
     out = subprocess.run([BIN, "bench", "mlp", "--help"], capture_output=True, text=True)
     if out.returncode != 0:
         log("bench: this overparam has no `bench mlp` subcommand yet; overparam is skipped, the references still run.")
-        return False
-    return True
+        return None
+    return set(re.findall(r"(--[a-z][a-z-]*)", out.stdout))
+
+
+def overparam_command(options, args):
+    """`overparam bench mlp ... --widths H`, or None (said why) when it lacks a needed option."""
+    need = ["--widths", "--epochs", "--json"] + (["--ensemble"] if args.ensemble else [])
+    missing = [o for o in need if o not in options]
+    if missing:
+        log(f"bench: this overparam's `bench mlp` has no {', '.join(missing)}; overparam is skipped, "
+            "the references still run.")
+        return None
+    cmd = [BIN, "bench", "mlp", "--json", "--epochs", str(args.epochs)]
+    if "--warmup" in options:
+        cmd += ["--warmup", str(args.warmup)]
+    else:
+        log("bench: this overparam's `bench mlp` has no --warmup; it warms up as it sees fit.")
+    if args.ensemble:
+        cmd += ["--ensemble", str(args.ensemble)]
+    return lambda h: cmd + ["--widths", str(h)]
 
 
 def blas_report():
@@ -141,7 +161,8 @@ def blas_report():
     code = ("import json, numpy, threadpoolctl\n"
             "print(json.dumps([{k: i.get(k) for k in ('internal_api', 'version', 'architecture', 'num_threads', 'filepath')}"
             " for i in threadpoolctl.threadpool_info()]))")
-    out = subprocess.run([VPY, "-c", code], capture_output=True, text=True)
+    out = subprocess.run([VPY, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))  # as the references pin it
     env = ", ".join(f"{k}={os.environ[k]}" for k in sorted(os.environ) if k.startswith("OPENBLAS_")) or "none"
     lines = [f"OPENBLAS_* in the environment (passed through unchanged): {env}"]
     try:
@@ -199,14 +220,17 @@ def main():
     has_torch = setup_venv(args.torch_wheel)
     if args.setup_only:
         return
-    overparam_ok = (args.skip_build or build()) and has_bench_mlp()
+    overparam = None
+    if args.skip_build or build():
+        options = bench_mlp_options()
+        overparam = overparam_command(options, args) if options is not None else None
 
     common = ["--epochs", str(args.epochs), "--warmup", str(args.warmup)]
     if args.ensemble:
         common += ["--ensemble", str(args.ensemble)]
     impls = []  # (name, command for one width)
-    if overparam_ok:
-        impls.append(("overparam", lambda h: [BIN, "bench", "mlp", "--widths", str(h), "--json"] + common))
+    if overparam:
+        impls.append(("overparam", overparam))
     if has_torch:
         impls.append(("pytorch", lambda h: [VPY, os.path.join(REFS, "torch_mlp.py"), "--widths", str(h)] + common))
     impls.append(("jax", lambda h: [VPY, os.path.join(REFS, "jax_mlp.py"), "--widths", str(h)] + common))
@@ -265,6 +289,10 @@ def main():
         print(f"- {n}: {v}")
     for line in blas_report():
         print(f"- {line}")
+    odd = [r for r in rows if "cpu_per_wall" in r and not 0.9 <= r["cpu_per_wall"] <= 1.1]
+    for r in odd:
+        print(f"- note: {r['impl']} h={r['h']} repeat {r['repeat'] + 1} used {r['cpu_per_wall']:.2f} CPU s per wall s "
+              f"({'descheduled: a busy machine' if r['cpu_per_wall'] < 0.9 else 'more than one thread'})")
 
 
 if __name__ == "__main__":

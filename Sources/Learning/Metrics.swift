@@ -4,7 +4,7 @@ import Numerical
 public enum Metrics {
     /// Mean over samples of the squared error summed over outputs:
     /// (1/n) sum_i ||f(x_i) - y_i||^2.
-    public static func meanSquaredError<T: BLASScalar>(_ f: Matrix<T>, _ y: Matrix<T>) -> Double {
+    @inlinable public static func meanSquaredError<T: BLASScalar>(_ f: Matrix<T>, _ y: Matrix<T>) -> Double {
         precondition(f.rows == y.rows && f.cols == y.cols, "prediction and target shapes differ")
         guard f.rows > 0 else { return 0 }
         var s = 0.0
@@ -17,7 +17,7 @@ public enum Metrics {
 
     /// Index of the largest output per row (ties go to the first). A row holding NaN
     /// predicts class -1, so a diverged model is never counted as right.
-    public static func argmax<T: BLASScalar>(_ f: Matrix<T>) -> [Int] {
+    @inlinable public static func argmax<T: BLASScalar>(_ f: Matrix<T>) -> [Int] {
         (0..<f.rows).map { i in
             var best = 0
             for j in 0..<f.cols {
@@ -29,7 +29,7 @@ public enum Metrics {
     }
 
     /// Fraction of rows whose argmax differs from the label.
-    public static func classificationError<T: BLASScalar>(_ f: Matrix<T>, labels: [Int]) -> Double {
+    @inlinable public static func classificationError<T: BLASScalar>(_ f: Matrix<T>, labels: [Int]) -> Double {
         precondition(f.rows == labels.count, "\(f.rows) predictions for \(labels.count) labels")
         guard !labels.isEmpty else { return 0 }
         let predicted = argmax(f)
@@ -38,7 +38,7 @@ public enum Metrics {
     }
 
     /// True when any entry is NaN or infinite.
-    public static func hasNonFinite<T: BLASScalar>(_ m: Matrix<T>) -> Bool {
+    @inlinable public static func hasNonFinite<T: BLASScalar>(_ m: Matrix<T>) -> Bool {
         m.storage.contains { !$0.isFinite }
     }
 }

@@ -22,45 +22,31 @@ public struct Optimizer<T: BLASScalar> {
         if case .adam = kind { second = [T](repeating: 0, count: parameterCount) } else { second = [] }
     }
 
-    /// One update of `w` with gradient `g` at learning rate `lr`.
+    /// One update of `w` with gradient `g` at learning rate `lr` (the elementwise
+    /// loop runs in C, vectorized: see `BLASScalar.adamUpdate`).
     public mutating func update(_ w: inout [T], gradient g: [T], learningRate lr: Double) {
         step += 1
         let n = w.count
         switch kind {
         case .sgd(let momentum, let weightDecay):
-            let mu = T(momentum), wd = T(weightDecay), rate = T(lr)
             w.withUnsafeMutableBufferPointer { wp in
                 g.withUnsafeBufferPointer { gp in
                     first.withUnsafeMutableBufferPointer { vp in
-                        if momentum == 0 {
-                            for i in 0..<n { wp[i] -= rate * (gp[i] + wd * wp[i]) }
-                        } else {
-                            for i in 0..<n {
-                                let v = mu * vp[i] + gp[i] + wd * wp[i]
-                                vp[i] = v
-                                wp[i] -= rate * v
-                            }
-                        }
+                        T.sgdUpdate(w: wp.baseAddress!, g: gp.baseAddress!, velocity: vp.baseAddress!, n: n,
+                                    learningRate: T(lr), momentum: T(momentum), weightDecay: T(weightDecay))
                     }
                 }
             }
         case .adam(let beta1, let beta2, let epsilon, let weightDecay):
-            // PyTorch's form: w -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps).
             let bc1 = 1 - pow(beta1, Double(step)), bc2 = 1 - pow(beta2, Double(step))
-            let b1 = T(beta1), b2 = T(beta2), c1 = T(1 - beta1), c2 = T(1 - beta2)
-            let stepSize = T(lr / bc1), invSqrtBC2 = T(1 / bc2.squareRoot()), eps = T(epsilon), wd = T(weightDecay)
             w.withUnsafeMutableBufferPointer { wp in
                 g.withUnsafeBufferPointer { gp in
                     first.withUnsafeMutableBufferPointer { mp in
                         second.withUnsafeMutableBufferPointer { vp in
-                            for i in 0..<n {
-                                let gi = weightDecay == 0 ? gp[i] : gp[i] + wd * wp[i]
-                                let m = b1 * mp[i] + c1 * gi
-                                let v = b2 * vp[i] + c2 * gi * gi
-                                mp[i] = m
-                                vp[i] = v
-                                wp[i] -= stepSize * m / (v.squareRoot() * invSqrtBC2 + eps)
-                            }
+                            T.adamUpdate(w: wp.baseAddress!, g: gp.baseAddress!, m: mp.baseAddress!, v: vp.baseAddress!,
+                                         n: n, beta1: T(beta1), beta2: T(beta2), stepSize: T(lr / bc1),
+                                         invSqrtBC2: T(1 / bc2.squareRoot()), epsilon: T(epsilon),
+                                         weightDecay: T(weightDecay))
                         }
                     }
                 }

@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 
 /// A floating-point type that CBLAS and LAPACKE have routines for.
@@ -20,6 +21,17 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable where Self.RawSignific
     static func gelsd(
         m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         b: UnsafeMutablePointer<Self>, ldb: Int, rcond: Self, rank: inout Int32) -> Int32
+
+    /// One Adam step over `n` parameters (PyTorch's form, L2 weight decay):
+    /// g' = g + wd w; m = b1 m + (1-b1) g'; v = b2 v + (1-b2) g'^2;
+    /// w -= stepSize m / (sqrt(v) invSqrtBC2 + eps).
+    static func adamUpdate(w: UnsafeMutablePointer<Self>, g: UnsafePointer<Self>, m: UnsafeMutablePointer<Self>,
+                           v: UnsafeMutablePointer<Self>, n: Int, beta1: Self, beta2: Self, stepSize: Self,
+                           invSqrtBC2: Self, epsilon: Self, weightDecay: Self)
+
+    /// One SGD step (PyTorch's form): v = momentum v + g + wd w; w -= lr v.
+    static func sgdUpdate(w: UnsafeMutablePointer<Self>, g: UnsafePointer<Self>, velocity: UnsafeMutablePointer<Self>,
+                          n: Int, learningRate: Self, momentum: Self, weightDecay: Self)
 }
 
 @inline(__always)
@@ -27,6 +39,18 @@ private func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : Cbl
 
 extension Float: BLASScalar {
     public static var dtypeName: String { "float32" }
+
+    public static func adamUpdate(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+                                  v: UnsafeMutablePointer<Float>, n: Int, beta1: Float, beta2: Float, stepSize: Float,
+                                  invSqrtBC2: Float, epsilon: Float, weightDecay: Float) {
+        op_adam_f32(w, g, m, v, n, beta1, beta2, stepSize, invSqrtBC2, epsilon, weightDecay)
+    }
+
+    public static func sgdUpdate(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
+                                 velocity: UnsafeMutablePointer<Float>, n: Int, learningRate: Float,
+                                 momentum: Float, weightDecay: Float) {
+        op_sgd_f32(w, g, velocity, n, learningRate, momentum, weightDecay)
+    }
 
     @inline(__always)
     public static func gemm(
@@ -52,6 +76,18 @@ extension Float: BLASScalar {
 
 extension Double: BLASScalar {
     public static var dtypeName: String { "float64" }
+
+    public static func adamUpdate(w: UnsafeMutablePointer<Double>, g: UnsafePointer<Double>, m: UnsafeMutablePointer<Double>,
+                                  v: UnsafeMutablePointer<Double>, n: Int, beta1: Double, beta2: Double, stepSize: Double,
+                                  invSqrtBC2: Double, epsilon: Double, weightDecay: Double) {
+        op_adam_f64(w, g, m, v, n, beta1, beta2, stepSize, invSqrtBC2, epsilon, weightDecay)
+    }
+
+    public static func sgdUpdate(w: UnsafeMutablePointer<Double>, g: UnsafePointer<Double>,
+                                 velocity: UnsafeMutablePointer<Double>, n: Int, learningRate: Double,
+                                 momentum: Double, weightDecay: Double) {
+        op_sgd_f64(w, g, velocity, n, learningRate, momentum, weightDecay)
+    }
 
     @inline(__always)
     public static func gemm(

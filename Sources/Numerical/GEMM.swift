@@ -2,7 +2,7 @@
 ///
 /// Bits depend on OpenBLAS's kernel and thread count: the program pins one thread
 /// per rank (`BLASRuntime.pinSingleThread`) so results never depend on the rank count.
-public func matmul<T: BLASScalar>(_ a: Matrix<T>, _ b: Matrix<T>,
+@inlinable public func matmul<T: BLASScalar>(_ a: Matrix<T>, _ b: Matrix<T>,
                                   transA: Bool = false, transB: Bool = false) -> Matrix<T> {
     let m = transA ? a.cols : a.rows
     let k = transA ? a.rows : a.cols

@@ -7,14 +7,14 @@ public struct Matrix<T: BLASScalar>: Equatable, Sendable {
     public let cols: Int
     public var storage: [T]
 
-    public init(rows: Int, cols: Int, repeating value: T = 0) {
+    @inlinable public init(rows: Int, cols: Int, repeating value: T = 0) {
         precondition(rows >= 0 && cols >= 0, "negative matrix shape \(rows)x\(cols)")
         self.rows = rows
         self.cols = cols
         self.storage = [T](repeating: value, count: rows * cols)
     }
 
-    public init(rows: Int, cols: Int, storage: [T]) {
+    @inlinable public init(rows: Int, cols: Int, storage: [T]) {
         precondition(storage.count == rows * cols,
                      "storage has \(storage.count) elements, shape \(rows)x\(cols) needs \(rows * cols)")
         self.rows = rows
@@ -23,22 +23,22 @@ public struct Matrix<T: BLASScalar>: Equatable, Sendable {
     }
 
     /// Rows given as arrays of equal length.
-    public init(_ rowArrays: [[T]]) {
+    @inlinable public init(_ rowArrays: [[T]]) {
         let cols = rowArrays.first?.count ?? 0
         precondition(rowArrays.allSatisfy { $0.count == cols }, "ragged rows")
         self.init(rows: rowArrays.count, cols: cols, storage: rowArrays.flatMap { $0 })
     }
 
     @inline(__always)
-    public subscript(i: Int, j: Int) -> T {
+    @inlinable public subscript(i: Int, j: Int) -> T {
         get { storage[i * cols + j] }
         set { storage[i * cols + j] = newValue }
     }
 
-    public func row(_ i: Int) -> ArraySlice<T> { storage[(i * cols)..<((i + 1) * cols)] }
+    @inlinable public func row(_ i: Int) -> ArraySlice<T> { storage[(i * cols)..<((i + 1) * cols)] }
 
     /// The rows at `indices`, in that order.
-    public func gatherRows(_ indices: [Int]) -> Matrix<T> {
+    @inlinable public func gatherRows(_ indices: [Int]) -> Matrix<T> {
         var out = Matrix(rows: indices.count, cols: cols)
         storage.withUnsafeBufferPointer { src in
             out.storage.withUnsafeMutableBufferPointer { dst in
@@ -52,7 +52,7 @@ public struct Matrix<T: BLASScalar>: Equatable, Sendable {
     }
 
     /// A copy with a constant column appended (the bias input `[x; 1]`).
-    public func appendingColumn(_ value: T) -> Matrix<T> {
+    @inlinable public func appendingColumn(_ value: T) -> Matrix<T> {
         var out = Matrix(rows: rows, cols: cols + 1)
         storage.withUnsafeBufferPointer { src in
             out.storage.withUnsafeMutableBufferPointer { dst in
@@ -65,19 +65,19 @@ public struct Matrix<T: BLASScalar>: Equatable, Sendable {
         return out
     }
 
-    public func transposed() -> Matrix<T> {
+    @inlinable public func transposed() -> Matrix<T> {
         var out = Matrix(rows: cols, cols: rows)
         for i in 0..<rows { for j in 0..<cols { out.storage[j * rows + i] = storage[i * cols + j] } }
         return out
     }
 
     /// Element-wise conversion to another scalar type.
-    public func converted<U: BLASScalar>(to: U.Type = U.self) -> Matrix<U> {
+    @inlinable public func converted<U: BLASScalar>(to: U.Type = U.self) -> Matrix<U> {
         Matrix<U>(rows: rows, cols: cols, storage: storage.map { U($0) })
     }
 
     /// Frobenius norm, accumulated in Double.
-    public var frobeniusNorm: Double {
+    @inlinable public var frobeniusNorm: Double {
         var s = 0.0
         for v in storage { let d = Double(v); s += d * d }
         return s.squareRoot()

@@ -89,8 +89,10 @@ public final class TaskRunner: @unchecked Sendable {
         let data = try prepared(dataKey: task.dataKey).split
         var outcome: TaskOutcome
         switch (task.string("model"), task.string("precision")) {
-        case ("mlp", "float32"): outcome = try Self.mlp(task: task, data: data.converted(to: Float.self), plan: plan)
-        case ("mlp", _): outcome = try Self.mlp(task: task, data: data, plan: plan)
+        case ("mlp", "float32"):
+            outcome = Self.mlp(task: task, data: data.converted(to: Float.self), plan: plan, train: MLPTraining.train)
+        case ("mlp", _):
+            outcome = Self.mlp(task: task, data: data, plan: plan, train: MLPTraining.train)
         case (_, "float32"): outcome = try Self.randomFeatures(task: task, data: data.converted(to: Float.self), plan: plan)
         default: outcome = try Self.randomFeatures(task: task, data: data, plan: plan)
         }
@@ -127,7 +129,11 @@ public final class TaskRunner: @unchecked Sendable {
                            dataKey: task.dataKey, wallSeconds: 0)
     }
 
-    static func mlp<T: BLASScalar>(task: PlannedTask, data: DataSplit<T>, plan: Plan) throws -> TaskOutcome {
+    typealias Train<T: BLASScalar> = (MLPArchitecture, TrainingConfig, DataSplit<T>, inout RandomStream,
+                                      inout RandomStream) -> TrainingOutcome<T>
+
+    /// `train` is `MLPTraining.train` for T: the specialized entry point (see there).
+    static func mlp<T: BLASScalar>(task: PlannedTask, data: DataSplit<T>, plan: Plan, train: Train<T>) -> TaskOutcome {
         let architecture = MLPArchitecture(
             inputs: data.inputDimension, depth: task.int("depth"), width: task.int("width"),
             outputs: data.outputDimension, activation: Activation(rawValue: task.string("activation"))!,
@@ -135,8 +141,7 @@ public final class TaskRunner: @unchecked Sendable {
         let config = trainingConfig(task)
         var init_ = stream("init", task, plan)
         var batches = stream("batches", task, plan)
-        let trainer = MLPTrainer<T>(architecture: architecture, config: config, data: data)
-        let result = trainer.train(initStream: &init_, batchStream: &batches)
+        let result = train(architecture, config, data, &init_, &batches)
         var metrics = result.metrics
         metrics["parameters"] = Double(architecture.parameterCount)
         if data.classes == 0 {   // regression: the MSE under its usual name too

@@ -16,6 +16,6 @@ struct Overparam: ParsableCommand {
               python3 scripts/plot.py results/random-features.sqlite figures/
             """,
         version: version,
-        subcommands: [SweepCommand.self, AnalyzeCommand.self, ExportCommand.self, InfoCommand.self, KeysCommand.self]
+        subcommands: [SweepCommand.self, AnalyzeCommand.self, ExportCommand.self, InfoCommand.self, KeysCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,17 @@
+#ifndef OVERPARAM_KERNELS_H
+#define OVERPARAM_KERNELS_H
+// Elementwise optimizer kernels in C: `restrict` pointers let the compiler
+// vectorize them (Swift's generic loops over four aliasable buffers stay scalar).
+// Only baseline SSE2 vectors: IEEE sqrt and division round the same in any
+// width, so the bits match a scalar loop on every x86-64 host.
+#include <stddef.h>
+
+void op_adam_f32(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, size_t n,
+                 float beta1, float beta2, float step_size, float inv_sqrt_bc2, float eps, float weight_decay);
+void op_adam_f64(double *restrict w, const double *restrict g, double *restrict m, double *restrict v, size_t n,
+                 double beta1, double beta2, double step_size, double inv_sqrt_bc2, double eps, double weight_decay);
+void op_sgd_f32(float *restrict w, const float *restrict g, float *restrict velocity, size_t n,
+                float lr, float momentum, float weight_decay);
+void op_sgd_f64(double *restrict w, const double *restrict g, double *restrict velocity, size_t n,
+                double lr, double momentum, double weight_decay);
+#endif

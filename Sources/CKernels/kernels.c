@@ -1,0 +1,43 @@
+#include "kernels.h"
+#include <math.h>
+
+// Adam, PyTorch's form: g' = g + wd w; m = b1 m + (1-b1) g'; v = b2 v + (1-b2) g'^2;
+// w -= step_size * m / (sqrt(v) * inv_sqrt_bc2 + eps), step_size = lr / bc1.
+#define ADAM_BODY(T, SQRT)                                                        \
+    const T c1 = (T)1 - beta1, c2 = (T)1 - beta2;                                 \
+    for (size_t i = 0; i < n; i++) {                                              \
+        T gi = g[i] + weight_decay * w[i];                                        \
+        T mi = beta1 * m[i] + c1 * gi;                                            \
+        T vi = beta2 * v[i] + c2 * gi * gi;                                       \
+        m[i] = mi;                                                                \
+        v[i] = vi;                                                                \
+        w[i] -= step_size * mi / (SQRT(vi) * inv_sqrt_bc2 + eps);                 \
+    }
+
+void op_adam_f32(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, size_t n,
+                 float beta1, float beta2, float step_size, float inv_sqrt_bc2, float eps, float weight_decay) {
+    ADAM_BODY(float, sqrtf)
+}
+
+void op_adam_f64(double *restrict w, const double *restrict g, double *restrict m, double *restrict v, size_t n,
+                 double beta1, double beta2, double step_size, double inv_sqrt_bc2, double eps, double weight_decay) {
+    ADAM_BODY(double, sqrt)
+}
+
+// SGD, PyTorch's form: v = momentum v + g + wd w; w -= lr v.
+#define SGD_BODY(T)                                                               \
+    for (size_t i = 0; i < n; i++) {                                              \
+        T vi = momentum * velocity[i] + g[i] + weight_decay * w[i];               \
+        velocity[i] = vi;                                                         \
+        w[i] -= lr * vi;                                                          \
+    }
+
+void op_sgd_f32(float *restrict w, const float *restrict g, float *restrict velocity, size_t n,
+                float lr, float momentum, float weight_decay) {
+    SGD_BODY(float)
+}
+
+void op_sgd_f64(double *restrict w, const double *restrict g, double *restrict velocity, size_t n,
+                double lr, double momentum, double weight_decay) {
+    SGD_BODY(double)
+}
