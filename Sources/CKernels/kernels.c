@@ -41,3 +41,28 @@ void op_sgd_f64(double *restrict w, const double *restrict g, double *restrict v
                 double lr, double momentum, double weight_decay) {
     SGD_BODY(double)
 }
+
+#define RELU(T, NAME)                                                             \
+    void NAME(const T *restrict z, T *restrict a, size_t n) {                     \
+        for (size_t i = 0; i < n; i++) a[i] = z[i] < (T)0 ? (T)0 : z[i];          \
+    }
+RELU(float, op_relu_f32)
+RELU(double, op_relu_f64)
+
+#define RELU_BACKWARD(T, NAME)                                                    \
+    void NAME(const T *restrict da, const T *restrict z, T *restrict out, size_t n) { \
+        for (size_t i = 0; i < n; i++) out[i] = z[i] > (T)0 ? da[i] : (T)0;       \
+    }
+RELU_BACKWARD(float, op_relu_backward_f32)
+RELU_BACKWARD(double, op_relu_backward_f64)
+
+#define COLUMN_SUMS(T, NAME)                                                      \
+    void NAME(const T *restrict x, size_t rows, size_t cols, T *restrict out) {   \
+        for (size_t j = 0; j < cols; j++) out[j] = 0;                             \
+        for (size_t r = 0; r < rows; r++) {                                       \
+            const T *row = x + r * cols;                                          \
+            for (size_t j = 0; j < cols; j++) out[j] += row[j];                   \
+        }                                                                         \
+    }
+COLUMN_SUMS(float, op_column_sums_f32)
+COLUMN_SUMS(double, op_column_sums_f64)

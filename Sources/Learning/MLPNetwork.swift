@@ -99,12 +99,7 @@ public final class MLPNetwork<T: BLASScalar> {
                            alpha: T(layer.forwardScale), a: dz[l], lda: n, b: previous, ldb: layer.fanIn,
                            beta: 0, c: g.baseAddress! + layer.weightOffset, ldc: layer.fanIn)
                     // db = column sums of dz
-                    let db = g.baseAddress! + layer.biasOffset
-                    db.update(repeating: 0, count: n)
-                    for r in 0..<rows {
-                        let row = dz[l] + r * n
-                        for j in 0..<n { db[j] += row[j] }
-                    }
+                    T.columnSums(dz[l], rows: rows, cols: n, into: g.baseAddress! + layer.biasOffset)
                     guard l > 0 else { break }
                     // da_prev = scale * dz W  (rows x fanIn), then through the activation.
                     T.gemm(transA: false, transB: false, m: rows, n: layer.fanIn, k: n,
@@ -120,7 +115,7 @@ public final class MLPNetwork<T: BLASScalar> {
     private func activate(_ zp: UnsafeMutablePointer<T>, into ap: UnsafeMutablePointer<T>, count: Int) {
         switch architecture.activation {
         case .relu:
-            for i in 0..<count { let v = zp[i]; ap[i] = v < 0 ? 0 : v }
+            T.relu(zp, into: ap, count: count)
         case .tanh:
             for i in 0..<count { ap[i] = T(Foundation.tanh(Double(zp[i]))) }
         }
@@ -130,7 +125,7 @@ public final class MLPNetwork<T: BLASScalar> {
                                     a ap: UnsafeMutablePointer<T>, into out: UnsafeMutablePointer<T>, count: Int) {
         switch architecture.activation {
         case .relu:
-            for i in 0..<count { out[i] = zp[i] > 0 ? da[i] : 0 }
+            T.reluBackward(da, z: zp, into: out, count: count)
         case .tanh:
             for i in 0..<count { let t = ap[i]; out[i] = da[i] * (1 - t * t) }
         }

@@ -32,6 +32,14 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable where Self.RawSignific
     /// One SGD step (PyTorch's form): v = momentum v + g + wd w; w -= lr v.
     static func sgdUpdate(w: UnsafeMutablePointer<Self>, g: UnsafePointer<Self>, velocity: UnsafeMutablePointer<Self>,
                           n: Int, learningRate: Self, momentum: Self, weightDecay: Self)
+
+    /// a = max(0, z) elementwise; NaN stays NaN.
+    static func relu(_ z: UnsafePointer<Self>, into a: UnsafeMutablePointer<Self>, count: Int)
+    /// out = da where z > 0, else 0.
+    static func reluBackward(_ da: UnsafePointer<Self>, z: UnsafePointer<Self>, into out: UnsafeMutablePointer<Self>,
+                             count: Int)
+    /// out[j] = sum over rows of x[r, j], in row order.
+    static func columnSums(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Self>)
 }
 
 @inline(__always)
@@ -44,6 +52,19 @@ extension Float: BLASScalar {
                                   v: UnsafeMutablePointer<Float>, n: Int, beta1: Float, beta2: Float, stepSize: Float,
                                   invSqrtBC2: Float, epsilon: Float, weightDecay: Float) {
         op_adam_f32(w, g, m, v, n, beta1, beta2, stepSize, invSqrtBC2, epsilon, weightDecay)
+    }
+
+    public static func relu(_ z: UnsafePointer<Float>, into a: UnsafeMutablePointer<Float>, count: Int) {
+        op_relu_f32(z, a, count)
+    }
+
+    public static func reluBackward(_ da: UnsafePointer<Float>, z: UnsafePointer<Float>,
+                                    into out: UnsafeMutablePointer<Float>, count: Int) {
+        op_relu_backward_f32(da, z, out, count)
+    }
+
+    public static func columnSums(_ x: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
+        op_column_sums_f32(x, rows, cols, out)
     }
 
     public static func sgdUpdate(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
@@ -81,6 +102,19 @@ extension Double: BLASScalar {
                                   v: UnsafeMutablePointer<Double>, n: Int, beta1: Double, beta2: Double, stepSize: Double,
                                   invSqrtBC2: Double, epsilon: Double, weightDecay: Double) {
         op_adam_f64(w, g, m, v, n, beta1, beta2, stepSize, invSqrtBC2, epsilon, weightDecay)
+    }
+
+    public static func relu(_ z: UnsafePointer<Double>, into a: UnsafeMutablePointer<Double>, count: Int) {
+        op_relu_f64(z, a, count)
+    }
+
+    public static func reluBackward(_ da: UnsafePointer<Double>, z: UnsafePointer<Double>,
+                                    into out: UnsafeMutablePointer<Double>, count: Int) {
+        op_relu_backward_f64(da, z, out, count)
+    }
+
+    public static func columnSums(_ x: UnsafePointer<Double>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Double>) {
+        op_column_sums_f64(x, rows, cols, out)
     }
 
     public static func sgdUpdate(w: UnsafeMutablePointer<Double>, g: UnsafePointer<Double>,

@@ -14,4 +14,14 @@ void op_sgd_f32(float *restrict w, const float *restrict g, float *restrict velo
                 float lr, float momentum, float weight_decay);
 void op_sgd_f64(double *restrict w, const double *restrict g, double *restrict velocity, size_t n,
                 double lr, double momentum, double weight_decay);
+
+
+// ReLU forward (a = z < 0 ? 0 : z, so NaN stays NaN) and backward (out = z > 0 ? da : 0).
+void op_relu_f32(const float *restrict z, float *restrict a, size_t n);
+void op_relu_f64(const double *restrict z, double *restrict a, size_t n);
+void op_relu_backward_f32(const float *restrict da, const float *restrict z, float *restrict out, size_t n);
+void op_relu_backward_f64(const double *restrict da, const double *restrict z, double *restrict out, size_t n);
+// out[j] = sum over rows of x[r, j] (row-major rows x cols), summed in row order.
+void op_column_sums_f32(const float *restrict x, size_t rows, size_t cols, float *restrict out);
+void op_column_sums_f64(const double *restrict x, size_t rows, size_t cols, double *restrict out);
 #endif
