@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Numerical"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericalTests", dependencies: ["Numerical", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "LearningTests", dependencies: ["Learning", "TestSupport"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "Datasets", "TestSupport"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "TestSupport"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),

@@ -164,16 +164,33 @@ def blas_report():
     out = subprocess.run([VPY, "-c", code], capture_output=True, text=True,
                          env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))  # as the references pin it
     env = ", ".join(f"{k}={os.environ[k]}" for k in sorted(os.environ) if k.startswith("OPENBLAS_")) or "none"
-    lines = [f"OPENBLAS_* in the environment (passed through unchanged): {env}"]
+    lines = [cpu_report(), f"OPENBLAS_* in the environment (passed through unchanged): {env}"]
     try:
         for lib in json.loads(out.stdout):
             lines.append(f"venv numpy BLAS (threadpoolctl): {lib['internal_api']} {lib['version']}, "
-                         f"core {lib['architecture']}, {lib['num_threads']} threads, {os.path.basename(lib['filepath'])}")
+                         f"core {lib['architecture']}, {lib['num_threads']} thread(s), {os.path.basename(lib['filepath'])}")
     except (ValueError, KeyError):
         lines.append(f"venv numpy BLAS: threadpoolctl said nothing ({out.stderr.strip()[-200:]})")
     lines.append("numpy only loads the data in the references; torch computes with its own MKL/oneDNN, "
                  "JAX with XLA's Eigen kernels, overparam with the system OpenBLAS.")
     return lines
+
+
+def cpu_report():
+    """CPU model and widest vector ISA: XLA and MKL pick AVX-512 kernels where the CPU has them,
+    OpenBLAS uses the core OPENBLAS_CORETYPE names (Haswell: AVX2), which bounds overparam's GEMMs."""
+    info = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                info.setdefault(k.strip(), v.strip())
+    except OSError:
+        return f"cpu: {platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+    flags = info.get("flags", "").split()
+    isa = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
+    return (f"cpu: {info.get('model name', '?')} (family {info.get('cpu family', '?')}, model {info.get('model', '?')}), "
+            f"{os.cpu_count()} cores, widest vectors {isa}")
 
 
 def json_lines(text):

@@ -8,7 +8,8 @@ public struct TrainingOutcome<T: BLASScalar>: Sendable {
     /// Why training stopped: "max_epochs", "interpolation", "loss_tolerance", "max_seconds", "diverged".
     public var stopReason: String
     public var epochs: Int
-    /// Final metrics (see `MLPTrainer.evaluate`), plus `epochs` and `train_seconds`.
+    /// Final metrics (see `MLPTrainer.evaluate`), plus `epochs`. No timings: metrics
+    /// must be the same bits on any machine (the store records wall time beside them).
     public var metrics: [String: Double]
     public var curves: TrainingCurves
     /// Wall time of each epoch's training steps (without curve or stop-rule evaluation).
@@ -124,7 +125,6 @@ public final class MLPTrainer<T: BLASScalar> {
         var metrics = train.metrics.merging(test.metrics) { $1 }
         metrics["weight_distance"] = distance(net.parameters, initial)
         metrics["epochs"] = Double(epoch)
-        metrics["train_seconds"] = Date().timeIntervalSince(start)
         if diverged && curves.epochs.last != epoch && config.curvePoints > 0 { curves.append(epoch: epoch, metrics) }
         let anyNonFinite = test.outputs.storage.contains { !$0.isFinite }
         return TrainingOutcome(diverged: diverged || anyNonFinite, stopReason: anyNonFinite && !diverged ? "diverged" : stopReason,

@@ -1,3 +1,4 @@
+import Datasets
 import Learning
 import Numerical
 import Testing
@@ -107,5 +108,60 @@ import TestSupport
     @Test func stepSchedule() {
         let s = LearningRateSchedule.step(every: 10, factor: 0.5)
         #expect(s.rate(base: 1, epoch: 1) == 1 && s.rate(base: 1, epoch: 10) == 1 && s.rate(base: 1, epoch: 11) == 0.5)
+    }
+}
+
+@Suite struct TrainerTests {
+    func data() -> DataSplit<Double> {
+        var s = RandomStream(seed: 3, ["trainer-data"])
+        func examples(_ n: Int) -> Examples<Double> {
+            let x: Matrix<Double> = s.normalMatrix(rows: n, cols: 5)
+            let labels = (0..<n).map { i in x[i, 0] + x[i, 1] > 0 ? 1 : 0 }
+            var y = Matrix<Double>(rows: n, cols: 2)
+            for i in 0..<n { y[i, labels[i]] = 1 }
+            return Examples(inputs: x, labels: labels, targets: y)
+        }
+        return DataSplit(train: examples(64), test: examples(32), classes: 2)
+    }
+
+    func train(_ config: TrainingConfig, seed: UInt64 = 1) -> TrainingOutcome<Double> {
+        var a = RandomStream(seed: seed, ["init"]), b = RandomStream(seed: seed, ["batches"])
+        let arch = MLPArchitecture(inputs: 5, depth: 2, width: 32, outputs: 2)
+        return MLPTraining.train(architecture: arch, config: config, data: data(), initStream: &a, batchStream: &b)
+    }
+
+    let adam = OptimizerKind.adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0)
+
+    @Test func sameStreamsSameBits() {
+        let config = TrainingConfig(loss: .crossEntropy, optimizer: adam, learningRate: 0.01, batchSize: 16, maxEpochs: 5)
+        let a = train(config), b = train(config), c = train(config, seed: 2)
+        #expect(a.testOutputs == b.testOutputs)
+        #expect(a.testOutputs != c.testOutputs)
+    }
+
+    @Test func stopsAtInterpolationAndRecordsCurves() {
+        let config = TrainingConfig(loss: .crossEntropy, optimizer: adam, learningRate: 0.01, batchSize: 16,
+                                    maxEpochs: 500, stopAtInterpolation: true, curvePoints: 5)
+        let out = train(config)
+        #expect(out.stopReason == "interpolation" && out.epochs < 500)
+        #expect(out.metrics["train_error"] == 0)
+        #expect(out.curves.epochs.first == 0 && out.curves.epochs.last == out.epochs)
+        #expect(out.curves.series["train_error"]?.last == 0)
+        #expect(out.curves.series.keys.contains("weight_distance") && out.curves.series.keys.contains("test_output_norm"))
+    }
+
+    @Test func quadraticHingeStopsWhenEveryMarginIsSatisfied() {
+        let config = TrainingConfig(loss: .quadraticHinge, optimizer: adam, learningRate: 0.01, batchSize: nil,
+                                    maxEpochs: 3000, stopAtInterpolation: true)
+        let out = train(config)
+        #expect(out.stopReason == "interpolation")
+        #expect(out.metrics["train_unsatisfied"] == 0)
+    }
+
+    @Test func divergenceIsReported() {
+        let config = TrainingConfig(loss: .mse, optimizer: .sgd(momentum: 0, weightDecay: 0), learningRate: 1e6,
+                                    batchSize: 16, maxEpochs: 50)
+        let out = train(config)
+        #expect(out.diverged && out.stopReason == "diverged")
     }
 }

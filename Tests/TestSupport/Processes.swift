@@ -52,7 +52,12 @@ public struct TemporaryDirectory: Sendable {
 
 /// The `overparam` binary built beside the test bundle, and the package root.
 public enum OverparamBinary {
+    /// `OVERPARAM_BIN` when set (scripts/test.sh points it at the release build, so
+    /// the scientific checks train at full speed), else the build beside the tests.
     public static var path: String {
+        if let bin = ProcessInfo.processInfo.environment["OVERPARAM_BIN"], !bin.isEmpty {
+            return bin.hasPrefix("/") ? bin : packageRoot + "/" + bin
+        }
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var dir = exe.deletingLastPathComponent()
         // The test bundle may sit inside a .xctest directory.
