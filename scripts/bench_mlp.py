@@ -34,7 +34,6 @@ What it does:
 OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are passed through as the machine sets them.
 """
 import argparse
-import glob
 import json
 import os
 import platform
@@ -199,9 +198,11 @@ def json_lines(text):
         line = line.strip()
         if line.startswith("{"):
             try:
-                rows.append(json.loads(line))
+                row = json.loads(line)
             except ValueError:
-                pass
+                continue
+            if isinstance(row, dict) and {"impl", "h", "median_ms"} <= row.keys():
+                rows.append(row)
     return rows
 
 
@@ -233,6 +234,8 @@ def main():
     ap.add_argument("--torch-wheel", help="a CPU PyTorch wheel to install instead of searching for one")
     args = ap.parse_args()
     widths = [int(w) for w in (args.widths or ("64,256" if args.ensemble else "16,64,256,1024,4096")).split(",")]
+    if args.repeats < 1 or args.epochs < 1 or args.warmup < 0 or args.ensemble < 0 or min(widths) < 1:
+        ap.error("--repeats, --epochs and every width must be >= 1, --warmup and --ensemble >= 0")
 
     has_torch = setup_venv(args.torch_wheel)
     if args.setup_only:
@@ -293,10 +296,12 @@ def main():
     print("|---|" + "---|" * len(widths))
     for n in names:
         print(f"| {n} | " + " | ".join(fmt_ms(ms.get((n, h))) for h in widths) + " |")
-    for other in [n for n in names if n != "overparam"] if "overparam" in names else []:
-        cells = [f"{ms[('overparam', h)] / ms[(other, h)]:.2f}" if ("overparam", h) in ms and (other, h) in ms
-                 else "—" for h in widths]
-        print(f"| overparam / {other} | " + " | ".join(cells) + " |")
+    ours = [n for n in names if n.startswith("overparam")]
+    for mine in ours:
+        for other in [n for n in names if n not in ours]:
+            cells = [f"{ms[(mine, h)] / ms[(other, h)]:.2f}" if (mine, h) in ms and (other, h) in ms else "—"
+                     for h in widths]
+            print(f"| {mine} / {other} | " + " | ".join(cells) + " |")
     for n in names:
         if any((n, h) in rss for h in widths):
             print(f"| peak RSS {n} (MB) | " + " | ".join(f"{rss[(n, h)]:.0f}" if (n, h) in rss else "—"

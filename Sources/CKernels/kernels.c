@@ -51,7 +51,8 @@ RELU(double, op_relu_f64)
 
 #define RELU_BACKWARD(T, NAME)                                                    \
     void NAME(const T *restrict da, const T *restrict z, T *restrict out, size_t n) { \
-        for (size_t i = 0; i < n; i++) out[i] = z[i] > (T)0 ? da[i] : (T)0;       \
+        /* Both loads unconditional, so the select vectorizes (a blend). */   \
+        for (size_t i = 0; i < n; i++) { T d = da[i]; out[i] = z[i] > (T)0 ? d : (T)0; } \
     }
 RELU_BACKWARD(float, op_relu_backward_f32)
 RELU_BACKWARD(double, op_relu_backward_f64)

@@ -33,14 +33,14 @@ public enum Loss: String, Sendable, CaseIterable {
         case .crossEntropy:
             for r in 0..<rows {
                 let fr = f + r * cols, yr = y + r * cols
-                var m = Double(fr[0])
-                for j in 1..<max(1, cols) { m = max(m, Double(fr[j])) }
+                var m = fr[0].double
+                for j in 1..<max(1, cols) { m = max(m, fr[j].double) }
                 var s = 0.0
-                for j in 0..<cols { s += exp(Double(fr[j]) - m) }
+                for j in 0..<cols { s += exp(fr[j].double - m) }
                 let logZ = m + log(s)
                 for j in 0..<cols {
-                    let logP = Double(fr[j]) - logZ
-                    let t = Double(yr[j])
+                    let logP = fr[j].double - logZ
+                    let t = yr[j].double
                     if t != 0 { total -= t * logP }
                     if let gradient { gradient[r * cols + j] = scale * T(exp(logP) - t) }
                 }
@@ -48,7 +48,7 @@ public enum Loss: String, Sendable, CaseIterable {
         case .mse:
             for i in 0..<(rows * cols) {
                 let d = f[i] - y[i]
-                total += Double(d) * Double(d)
+                total += d.double * d.double
                 if let gradient { gradient[i] = scale * 2 * d }
             }
         case .hinge, .quadraticHinge:
@@ -59,10 +59,10 @@ public enum Loss: String, Sendable, CaseIterable {
                 if slack > 0 {
                     unsatisfied += 1
                     if self == .hinge {
-                        total += Double(slack)
+                        total += slack.double
                         if let gradient { gradient[i] = -scale * t }
                     } else {
-                        total += 0.5 * Double(slack) * Double(slack)
+                        total += 0.5 * slack.double * slack.double
                         if let gradient { gradient[i] = -scale * t * slack }
                     }
                 } else {

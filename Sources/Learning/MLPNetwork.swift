@@ -117,7 +117,7 @@ public final class MLPNetwork<T: BLASScalar> {
         case .relu:
             T.relu(zp, into: ap, count: count)
         case .tanh:
-            for i in 0..<count { ap[i] = T(Foundation.tanh(Double(zp[i]))) }
+            for i in 0..<count { ap[i] = T(Foundation.tanh(zp[i].double)) }
         }
     }
 

@@ -154,7 +154,7 @@ public final class MLPTrainer<T: BLASScalar> {
                         }
                         for i in 0..<(rows * c) {
                             out[begin * c + i] = net.outputs[i]
-                            norm2 += Double(net.outputs[i]) * Double(net.outputs[i])
+                            norm2 += net.outputs[i].double * net.outputs[i].double
                         }
                         begin += rows
                     }
@@ -192,7 +192,7 @@ public final class MLPTrainer<T: BLASScalar> {
 
     func distance(_ a: [T], _ b: [T]) -> Double {
         var s = 0.0
-        for i in a.indices { let d = Double(a[i]) - Double(b[i]); s += d * d }
+        for i in a.indices { let d = a[i].double - b[i].double; s += d * d }
         return s.squareRoot()
     }
 }

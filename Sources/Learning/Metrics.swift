@@ -9,7 +9,7 @@ public enum Metrics {
         guard f.rows > 0 else { return 0 }
         var s = 0.0
         for i in 0..<f.storage.count {
-            let d = Double(f.storage[i]) - Double(y.storage[i])
+            let d = f.storage[i].double - y.storage[i].double
             s += d * d
         }
         return s / Double(f.rows)

@@ -9,6 +9,12 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable where Self.RawSignific
     /// The name stored beside raw outputs (`float32` or `float64`).
     static var dtypeName: String { get }
 
+    /// This value as a Double. Generic code must use this, not `Double(x)`: that
+    /// resolves to the standard library's generic conversion, which stays
+    /// unspecialized across modules and looks up type metadata on every call
+    /// (measured: several % of a training step).
+    var double: Double { get }
+
     /// C = alpha * op(A) * op(B) + beta * C, all row-major.
     static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
@@ -47,6 +53,7 @@ private func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : Cbl
 
 extension Float: BLASScalar {
     public static var dtypeName: String { "float32" }
+    @inlinable public var double: Double { Double(self) }
 
     public static func adamUpdate(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
                                   v: UnsafeMutablePointer<Float>, n: Int, beta1: Float, beta2: Float, stepSize: Float,
@@ -97,6 +104,7 @@ extension Float: BLASScalar {
 
 extension Double: BLASScalar {
     public static var dtypeName: String { "float64" }
+    @inlinable public var double: Double { self }
 
     public static func adamUpdate(w: UnsafeMutablePointer<Double>, g: UnsafePointer<Double>, m: UnsafeMutablePointer<Double>,
                                   v: UnsafeMutablePointer<Double>, n: Int, beta1: Double, beta2: Double, stepSize: Double,
