@@ -67,3 +67,13 @@ RELU_BACKWARD(double, op_relu_backward_f64)
     }
 COLUMN_SUMS(float, op_column_sums_f32)
 COLUMN_SUMS(double, op_column_sums_f64)
+
+#define ADD_BIAS(T, NAME)                                                         \
+    void NAME(T *restrict z, const T *restrict b, size_t rows, size_t cols) {     \
+        for (size_t r = 0; r < rows; r++) {                                       \
+            T *row = z + r * cols;                                                \
+            for (size_t j = 0; j < cols; j++) row[j] += b[j];                     \
+        }                                                                         \
+    }
+ADD_BIAS(float, op_add_bias_f32)
+ADD_BIAS(double, op_add_bias_f64)

@@ -68,13 +68,12 @@ public final class MLPNetwork<T: BLASScalar> {
             var previous = x
             for (l, layer) in architecture.layers.enumerated() {
                 let out = z[l], n = layer.fanOut
-                // z = scale * a W^T + b: start from the bias, then accumulate the gemm.
-                let b = p.baseAddress! + layer.biasOffset
-                for r in 0..<rows { (out + r * n).update(from: b, count: n) }
+                // z = scale * a W^T + b.
                 T.gemm(transA: false, transB: true, m: rows, n: n, k: layer.fanIn,
                        alpha: T(layer.forwardScale), a: previous, lda: layer.fanIn,
                        b: p.baseAddress! + layer.weightOffset, ldb: layer.fanIn,
-                       beta: 1, c: out, ldc: n)
+                       beta: 0, c: out, ldc: n)
+                T.addBias(out, p.baseAddress! + layer.biasOffset, rows: rows, cols: n)
                 if l < last {
                     activate(out, into: a[l], count: rows * n)
                     previous = UnsafePointer(a[l])

@@ -46,6 +46,8 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable where Self.RawSignific
                              count: Int)
     /// out[j] = sum over rows of x[r, j], in row order.
     static func columnSums(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Self>)
+    /// z[r, j] += b[j] for every row.
+    static func addBias(_ z: UnsafeMutablePointer<Self>, _ b: UnsafePointer<Self>, rows: Int, cols: Int)
 }
 
 @inline(__always)
@@ -68,6 +70,10 @@ extension Float: BLASScalar {
     public static func reluBackward(_ da: UnsafePointer<Float>, z: UnsafePointer<Float>,
                                     into out: UnsafeMutablePointer<Float>, count: Int) {
         op_relu_backward_f32(da, z, out, count)
+    }
+
+    public static func addBias(_ z: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, rows: Int, cols: Int) {
+        op_add_bias_f32(z, b, rows, cols)
     }
 
     public static func columnSums(_ x: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
@@ -119,6 +125,10 @@ extension Double: BLASScalar {
     public static func reluBackward(_ da: UnsafePointer<Double>, z: UnsafePointer<Double>,
                                     into out: UnsafeMutablePointer<Double>, count: Int) {
         op_relu_backward_f64(da, z, out, count)
+    }
+
+    public static func addBias(_ z: UnsafeMutablePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, cols: Int) {
+        op_add_bias_f64(z, b, rows, cols)
     }
 
     public static func columnSums(_ x: UnsafePointer<Double>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Double>) {

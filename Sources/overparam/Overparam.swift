@@ -1,8 +1,14 @@
 import ArgumentParser
+import Numerical
 
 @main
 struct Overparam: ParsableCommand {
     static let version = "0.1.0"
+
+    static func main() {
+        BLASRuntime.relaunchWithOneThreadIfNeeded()
+        main(nil)
+    }
 
     static let configuration = CommandConfiguration(
         commandName: "overparam",

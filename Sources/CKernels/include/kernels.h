@@ -24,4 +24,7 @@ void op_relu_backward_f64(const double *restrict da, const double *restrict z, d
 // out[j] = sum over rows of x[r, j] (row-major rows x cols), summed in row order.
 void op_column_sums_f32(const float *restrict x, size_t rows, size_t cols, float *restrict out);
 void op_column_sums_f64(const double *restrict x, size_t rows, size_t cols, double *restrict out);
+// z[r, j] += b[j] for every row (row-major rows x cols).
+void op_add_bias_f32(float *restrict z, const float *restrict b, size_t rows, size_t cols);
+void op_add_bias_f64(double *restrict z, const double *restrict b, size_t rows, size_t cols);
 #endif
