@@ -25,6 +25,10 @@ struct AnalyzeCommand: ParsableCommand {
             let total = cells.reduce(0) { $0 + $1.tasks }
             print("\(store): \(done)/\(total) tasks stored, \(cells.count) cells")
             print(SummaryTable.render(cells, allMetrics: allMetrics))
+            if let fluctuations = FluctuationReport.render(cells) {
+                print("\nFluctuations over initializations (N: parameters, or features for random_features)")
+                print(fluctuations)
+            }
             if let csv {
                 do { try SummaryTable.csv(cells).write(toFile: csv, atomically: true, encoding: .utf8) }
                 catch { throw CLIError("cannot write \(csv): \(error.localizedDescription)") }

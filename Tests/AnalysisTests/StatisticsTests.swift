@@ -28,7 +28,9 @@ import TestSupport
         let m = EnsembleMetrics.evaluate(f, targets: y, rows: 2, cols: 3)
         #expect(m["test_error"] == 0.5)
         #expect(isClose(m["test_mse"]!, ((0.01 + 0.01) + (0.04 + 0.49 + 0.25)) / 2))
-        #expect(EnsembleMetrics.evaluate([1, 2], targets: [1, 1], rows: 2, cols: 1)["test_error"] == nil)
+        #expect(EnsembleMetrics.evaluate([1, 2], targets: [0.5, 2], rows: 2, cols: 1)["test_error"] == nil)
+        #expect(EnsembleMetrics.evaluate([1, 2], targets: [1, 1], rows: 2, cols: 1, classification: false)["test_error"] == nil)
+        #expect(EnsembleMetrics.evaluate([1, -2], targets: [1, 1], rows: 2, cols: 1)["test_error"] == 0.5)
     }
 
     /// The streaming summary of a store equals a two-pass computation over its raw outputs.
@@ -62,5 +64,49 @@ import TestSupport
             #expect(cell.metrics["test_mse"]!.mean == Double(3 * c + 1))
             #expect(cell.ok == 3 && cell.ensembleSize == 3)
         }
+    }
+}
+
+@Suite struct EnsembleAccumulatorTests {
+    /// The streaming statistics equal a two-pass computation over the raw outputs.
+    @Test func streamingEqualsTwoPass() {
+        var rng = RandomStream(seed: 5, ["acc"])
+        let rows = 7, cols = 3, members = 9
+        let targets: [Double] = (0..<rows).flatMap { r in (0..<cols).map { $0 == r % cols ? 1.0 : 0.0 } }
+        let outputs = (0..<members).map { _ in (0..<(rows * cols)).map { _ in rng.nextNormal() } }
+        var acc = EnsembleAccumulator(rows: rows, cols: cols, classification: true, members: members)
+        outputs.forEach { acc.add($0, targets: targets) }
+
+        let mean = (0..<(rows * cols)).map { i in outputs.map { $0[i] }.reduce(0, +) / Double(members) }
+        #expect(maxAbsDifference(acc.ensembleMean, mean) < 1e-14)
+        var squares = 0.0
+        for f in outputs { for i in f.indices { squares += (f[i] - mean[i]) * (f[i] - mean[i]) } }
+        #expect(isClose(acc.fluctuation, squares / Double(members * rows), rel: 1e-12))
+        // Ensembles of 2 and 4: consecutive groups, the incomplete tail ignored.
+        let sizes = acc.errorBySize
+        #expect(sizes.map(\.size) == [1, 2, 4, 8] && sizes.map(\.groups) == [9, 4, 2, 1])
+        for (size, error, groups) in sizes where size > 1 {
+            let expected = (0..<groups).map { g -> Double in
+                let avg = (0..<(rows * cols)).map { i in (0..<size).map { outputs[g * size + $0][i] }.reduce(0, +) / Double(size) }
+                return acc.error(avg, targets)
+            }.reduce(0, +) / Double(groups)
+            #expect(isClose(error, expected, rel: 1e-12), "size \(size)")
+        }
+        #expect(acc.memberErrors.count == members)
+    }
+
+    @Test func binaryOutputsUseTheSign() {
+        let acc = EnsembleAccumulator(rows: 4, cols: 1, classification: true, members: 1)
+        #expect(acc.error([0.5, -2, 0.1, -0.1], [1, -1, -1, 1]) == 0.5)
+        let regression = EnsembleAccumulator(rows: 2, cols: 1, classification: false, members: 1)
+        #expect(regression.error([1, 3], [0, 1]) == 2.5)
+    }
+
+    @Test func bootstrapIntervalCoversTheMeanAndIsReproducible() {
+        let values = (0..<20).map { Double($0 % 5) }
+        let a = Bootstrap.meanInterval(values, key: "k")!, b = Bootstrap.meanInterval(values, key: "k")!
+        #expect(a.low == b.low && a.high == b.high)
+        #expect(a.low < 2 && a.high > 2 && a.low > 1 && a.high < 3)
+        #expect(Bootstrap.meanInterval([1], key: "k") == nil)
     }
 }
