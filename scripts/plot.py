@@ -115,7 +115,8 @@ def main():
                             marker="s", ms=3, label="test, ensemble-averaged prediction"
                             + ("" if not group else " " + ", ".join(f"{k}={v}" for k, v in group)))
         for _, _, cfg in tasks.values():
-            thresholds.add(cfg["train_size"])
+            if cfg.get("model") == "random_features":   # N = n is the min-norm interpolation threshold
+                thresholds.add(cfg["train_size"])
         for n in sorted(thresholds):
             ax.axvline(n, color="gray", ls="--", lw=1)
             ax.text(n, ax.get_ylim()[0], f" N = n = {n}", va="bottom", ha="left", fontsize=8, color="gray")
@@ -123,7 +124,8 @@ def main():
         if kind == "mse":
             ax.set_yscale("log")
             ax.set_ylim(bottom=FLOOR["mse"] / 2)
-        ax.set_xlabel("number of random features N")
+        is_rf = all(cfg.get("model") == "random_features" for _, _, cfg in tasks.values())
+        ax.set_xlabel("number of random features N" if is_rf else "width (hidden units per layer)")
         ax.set_ylabel("MSE" if kind == "mse" else "classification error")
         ax.set_title(f"{os.path.basename(store)}: {kind} against N")
         ax.legend(fontsize=8)
@@ -132,8 +134,82 @@ def main():
         fig.savefig(path, dpi=130)
         plt.close(fig)
         written.append(path)
+    written += fluctuation_figures(args.cells, outdir)
     for p in written:
         print(f"wrote {p}")
+
+
+def fluctuation_figures(cells_csv, outdir):
+    """Geiger et al.'s figures from analyze's per-cell CSV, when cells have several seeds:
+    ||f - f_bar|| against N (log-log, fitted line beyond N*, a -1/4 reference), single-net
+    and ensemble test error against N with N* marked, and N_Delta / P against N."""
+    if not cells_csv or not os.path.exists(cells_csv):
+        return []
+    with open(cells_csv, newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r.get("fluctuation") and r.get("n")]
+    if len(rows) < 2:
+        return []
+    groups = defaultdict(list)
+    for r in rows:
+        cfg = json.loads(r["config"])
+        key = ", ".join(f"{k}={v}" for k, v in sorted(cfg.items())
+                        if k not in ("width", "seed") and len({json.dumps(json.loads(x["config"]).get(k)) for x in rows}) > 1)
+        groups[key].append(r)
+    written = []
+    fig1, ax1 = plt.subplots(figsize=(6.4, 4.4))
+    fig2, ax2 = plt.subplots(figsize=(6.4, 4.4))
+    fig3, ax3 = plt.subplots(figsize=(6.4, 4.4))
+    for key, rs in sorted(groups.items()):
+        rs.sort(key=lambda r: float(r["n"]))
+        n = [float(r["n"]) for r in rs]
+        fitted_all = [int(r["fitted"]) == int(r["ok"]) and int(r["ok"]) > 0 for r in rs]
+        n_star = None
+        for i in range(len(rs) - 1, -1, -1):
+            if not fitted_all[i]:
+                break
+            n_star = n[i]
+        label = key or "all"
+        fl = [float(r["fluctuation"]) ** 0.5 for r in rs]
+        ax1.plot(n, fl, "o-", label=f"||f - f̄|| ({label})")
+        beyond = [(a, b) for a, b in zip(n, fl) if n_star is not None and a > n_star and b > 0]
+        if len(beyond) >= 3:
+            import math
+            xs = [math.log(a) for a, _ in beyond]
+            ys = [math.log(b) for _, b in beyond]
+            mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+            slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+            ax1.plot([a for a, _ in beyond], [math.exp(my + slope * (math.log(a) - mx)) for a, _ in beyond],
+                     "k-", lw=1, label=f"fit beyond N*: N^{slope:.2f}")
+            ref0 = beyond[0]
+            ax1.plot([a for a, _ in beyond], [ref0[1] * (a / ref0[0]) ** -0.25 for a, _ in beyond],
+                     "k:", lw=1, label="N^-1/4 (Geiger et al.)")
+        single = [float(r.get("test_error_mean") or "nan") for r in rs]
+        ens = [float(r.get("ensemble_test_error") or "nan") for r in rs]
+        ax2.plot(n, single, "o-", label=f"single nets, mean ({label})")
+        ax2.plot(n, ens, "s--", label=f"ensemble average f̄ ({label})")
+        if n_star is not None:
+            for ax in (ax1, ax2, ax3):
+                ax.axvline(n_star, color="gray", ls="--", lw=1)
+            ax2.text(n_star, ax2.get_ylim()[1], " N*", va="top", color="gray")
+        train_size = json.loads(rs[0]["config"]).get("train_size", 1)
+        unsat = [float(r.get("train_unsatisfied_mean") or "nan") / train_size for r in rs]
+        ax3.plot(n, unsat, "o-", label=label)
+    for ax, name, ylabel in ((ax1, "fluctuations", "||f_N - f̄_N|| (RMS over test points and seeds)"),
+                             (ax2, "ensemble-error", "test error"),
+                             (ax3, "unsatisfied-margins", "N_Δ / P (training margins y f < 1)")):
+        ax.set_xscale("log")
+        if ax is ax1:
+            ax.set_yscale("log")
+        ax.set_xlabel("number of parameters N")
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize=7)
+        fig = ax.figure
+        fig.tight_layout()
+        path = os.path.join(outdir, f"{name}-vs-n.png")
+        fig.savefig(path, dpi=130)
+        plt.close(fig)
+        written.append(path)
+    return written
 
 
 if __name__ == "__main__":

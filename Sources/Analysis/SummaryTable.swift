@@ -35,12 +35,14 @@ public enum SummaryTable {
     /// (full precision), for plots and further analysis.
     public static func csv(_ cells: [CellSummary]) -> String {
         let names = metricNames(cells, all: true)
-        var header = ["cell", "config", "tasks", "ok", "diverged", "ensemble_size"]
+        var header = ["cell", "config", "n", "tasks", "ok", "diverged", "fitted", "ensemble_size"]
         for n in names { header += ["\(n)_mean", "\(n)_std", "\(n)_n"] }
         header += ensembleNames.map { "ensemble_" + $0 }
+        header += ["fluctuation", "member_error_low", "member_error_high", "error_by_ensemble_size"]
         var lines = [header.joined(separator: ",")]
         for c in cells {
-            var row = [quoted(c.cell), quoted(c.config), "\(c.tasks)", "\(c.ok)", "\(c.diverged)", "\(c.ensembleSize)"]
+            var row = [quoted(c.cell), quoted(c.config), ScalingGroup.size(c).map { "\($0)" } ?? "",
+                       "\(c.tasks)", "\(c.ok)", "\(c.diverged)", "\(c.fitted)", "\(c.ensembleSize)"]
             for n in names {
                 if let m = c.metrics[n], m.count > 0 {
                     row += ["\(m.mean)", "\(m.standardDeviation)", "\(m.count)"]
@@ -49,6 +51,9 @@ public enum SummaryTable {
                 }
             }
             row += ensembleNames.map { c.ensemble[$0].map { "\($0)" } ?? "" }
+            row += [c.fluctuation.map { "\($0)" } ?? "",
+                    c.memberErrorInterval.map { "\($0.low)" } ?? "", c.memberErrorInterval.map { "\($0.high)" } ?? "",
+                    c.errorBySize.map { "\($0.size):\($0.error)" }.joined(separator: ";")]
             lines.append(row.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
