@@ -187,10 +187,12 @@ struct RankZeroSetup {
         try store.setProvenance("last_run.wall_seconds", String(format: "%.3f", report.wallSeconds))
         try store.setProvenance("last_run.coordinator_cpu_seconds", String(format: "%.4f", report.coordinatorCPUSeconds))
         try store.setProvenance("last_run.tasks", String(pending.count))
-        log(String(format: "overparam: ran %d tasks in %.2f s on %d rank%@ (%.2f tasks/s); coordinator thread CPU %.3f s (%.2f%% of wall)",
+        let rss = peakRSSMegabytes()
+        try store.setProvenance("last_run.rank0_peak_rss_mb", String(format: "%.1f", rss))
+        log(String(format: "overparam: ran %d tasks in %.2f s on %d rank%@ (%.2f tasks/s); coordinator thread CPU %.3f s (%.2f%% of wall); rank 0 peak RSS %.1f MB",
                    pending.count, report.wallSeconds, ranks, ranks == 1 ? "" : "s",
                    report.wallSeconds > 0 ? Double(pending.count) / report.wallSeconds : 0,
-                   report.coordinatorCPUSeconds, cpuShare))
+                   report.coordinatorCPUSeconds, cpuShare, rss))
         if failures > 0 {
             log("overparam: \(failures) task(s) failed and are not stored (first: \(firstFailure ?? "?")); "
                 + "fix the cause and rerun with --resume to run just those")
