@@ -6,7 +6,7 @@ import Foundation
 /// header length, then an ASCII dict padded with spaces and ending in `\n`
 /// so the data starts at a multiple of 64 bytes (numpy's own alignment rule),
 /// then the raw data. ``OutputArray`` bytes are already little-endian and
-/// row-major, so they are copied as they are under `'<f4'` / `'<f8'`.
+/// row-major, so they are copied as they are under `'<f2'`, `'<f4'` or `'<f8'`.
 enum NPY {
     /// The alignment numpy pads headers to.
     static let alignment = 64
@@ -16,7 +16,7 @@ enum NPY {
     /// - Precondition: `array` is well-formed (``OutputArray/problem`` is nil).
     static func encode(_ array: OutputArray) -> Data {
         precondition(array.problem == nil, "NPY.encode: \(array.problem ?? "")")
-        let descr = array.dtype == "float32" ? "<f4" : "<f8"
+        let descr = ["float16": "<f2", "float32": "<f4"][array.dtype] ?? "<f8"
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(array.rows), \(array.cols)), }"
         let preambleSize = 6 + 2 + 2  // magic, version, header length
         let unpadded = preambleSize + header.utf8.count + 1  // + the final newline

@@ -126,8 +126,9 @@ public enum SpecSchema {
         SpecKey("curve_points", .int(min: 0, max: 10_000), .int(0), models: mlp,
                 "Record train/test loss, error, margins, ||f|| and ||w - w0|| at about this many log-spaced epochs."),
 
-        SpecKey("outputs", .choice(["all", "none"]), .string("all"), sweepable: false, affectsResults: false,
-                "Keep every net's raw test-set outputs in the store (all) or not (none)."),
+        SpecKey("outputs", .choice(["all", "float16", "none"]), .string("all"), sweepable: false, affectsResults: false,
+                "Keep every net's raw test-set outputs in the store: all (in its precision), float16 (half the "
+                    + "bytes of float32, ~3 digits; ensemble statistics are then computed from the rounded values), or none."),
     ]
 
     /// Defaults that differ by model.

@@ -125,8 +125,7 @@ public final class TaskRunner: @unchecked Sendable {
         }
         let diverged = Metrics.hasNonFinite(fTest) || Metrics.hasNonFinite(model.readout)
         return TaskOutcome(taskIndex: task.index, status: diverged ? .diverged : .ok, metrics: metrics,
-                           outputs: task.string("outputs") == "none" ? nil : EncodedMatrix(fTest),
-                           dataKey: task.dataKey, wallSeconds: 0)
+                           outputs: encodeOutputs(fTest, task), dataKey: task.dataKey, wallSeconds: 0)
     }
 
     typealias Train<T: BLASScalar> = (MLPArchitecture, TrainingConfig, DataSplit<T>, inout RandomStream,
@@ -149,11 +148,21 @@ public final class TaskRunner: @unchecked Sendable {
             metrics["test_mse"] = metrics["test_loss"]
         }
         var outcome = TaskOutcome(taskIndex: task.index, status: result.diverged ? .diverged : .ok, metrics: metrics,
-                                  outputs: task.string("outputs") == "none" ? nil : EncodedMatrix(result.testOutputs),
+                                  outputs: encodeOutputs(result.testOutputs, task),
                                   dataKey: task.dataKey, wallSeconds: 0)
         outcome.stopReason = result.stopReason
         outcome.curves = result.curves
         return outcome
+    }
+
+    /// The test outputs as the spec's `outputs` key asks: in the model's precision,
+    /// rounded to float16, or not at all.
+    static func encodeOutputs<T: BLASScalar>(_ f: Matrix<T>, _ task: PlannedTask) -> EncodedMatrix? {
+        switch task.string("outputs") {
+        case "none": return nil
+        case "float16": return EncodedMatrix(float16: f.storage.map(\.double), rows: f.rows, cols: f.cols)
+        default: return EncodedMatrix(f)
+        }
     }
 
     /// The task's training options, from its config.

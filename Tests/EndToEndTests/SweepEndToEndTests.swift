@@ -150,6 +150,27 @@ import TestSupport
         #expect(try two.dataArray(dataKey: clean, name: "train_label_changed") == nil)
     }
 
+    /// `outputs: float16` stores the same outputs rounded to half precision.
+    @Test func float16OutputsAreTheRoundedOutputs() throws {
+        let dir = try TemporaryDirectory("e2e-f16")
+        defer { dir.remove() }
+        let full = try dir.write("a.yaml", Self.spec)
+        let half = try dir.write("b.yaml", Self.spec + "\noutputs: float16\n")
+        for (spec, store) in [(full, "a.sqlite"), (half, "b.sqlite")] {
+            let r = try OverparamBinary.run(ranks: 0, ["sweep", spec, "--store", dir.file(store), "--quiet"])
+            #expect(r.status == 0, "\(r.output)")
+        }
+        let a = try Self.contents(dir.file("a.sqlite")), b = try Self.contents(dir.file("b.sqlite"))
+        #expect(a.count == 20 && b.count == 20)
+        for (index, ra) in a {
+            let rb = try #require(b[index])
+            #expect(rb.outputs?.dtype == "float16" && rb.outputs?.bytes.count == 100 * 10 * 2)
+            let x = try #require(ra.outputs).doubles(), y = try #require(rb.outputs).doubles()
+            #expect(zip(x, y).allSatisfy { abs($0 - $1) <= 1e-3 * max(1, abs($0)) })
+            #expect(ra.metrics == rb.metrics)   // metrics come from the full-precision outputs
+        }
+    }
+
     /// Synthetic regression sets and both precisions run end to end: regression
     /// stores MSE but no classification error, and float32 outputs are stored as float32.
     @Test func syntheticRegressionInBothPrecisions() throws {
