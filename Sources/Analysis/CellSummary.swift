@@ -42,62 +42,128 @@ public struct CellSummary: Sendable {
 }
 
 /// Builds cell summaries from a store in one streaming pass over its results.
-///
-/// Results are read in task order, which is seed order within a cell, so the
-/// ensemble statistics do not depend on which rank finished first. Memory: one
-/// accumulator per cell (a few test sets each, see `EnsembleAccumulator`).
 public enum CellStatistics {
     public static func summarize(_ store: SweepStore) throws -> [CellSummary] {
-        let tasks = try store.tasks()
-        var order: [String] = []
-        var cells: [String: CellSummary] = [:]
-        var accumulators: [String: EnsembleAccumulator] = [:]
-        var dataKeyOfCell: [String: String] = [:]
-        var targetsCache: [String: [Double]] = [:]
-        for t in tasks where cells[t.cell] == nil {
-            order.append(t.cell)
-            cells[t.cell] = CellSummary(cell: t.cell, config: t.config)
-        }
-        let cellOf = Dictionary(uniqueKeysWithValues: tasks.map { ($0.index, $0.cell) })
-        for t in tasks { cells[t.cell]!.tasks += 1 }
+        let builder = CellStatisticsBuilder(tasks: try store.tasks()) { try store.targets(dataKey: $0)?.doubles() }
+        try store.forEachResult(includeOutputs: true) { try builder.add($0) }
+        return try builder.finish()
+    }
+}
 
-        try store.forEachResult(includeOutputs: true) { r in
-            guard let cell = cellOf[r.taskIndex] else { return }
-            if r.status == "diverged" { cells[cell]!.diverged += 1 }
-            guard r.status == "ok" else { return }
-            cells[cell]!.ok += 1
-            for (name, value) in r.metrics where value.isFinite {
-                cells[cell]!.metrics[name, default: RunningMoments()].add(value)
-            }
-            if (r.metrics["train_error"] ?? r.metrics["train_mse"].map { $0 < 1e-12 ? 0 : 1 } ?? 1) == 0
-                && (r.metrics["train_unsatisfied"] ?? 0) == 0 {
-                cells[cell]!.fitted += 1
-            }
-            guard let out = r.outputs, out.problem == nil else { return }
-            if targetsCache[r.dataKey] == nil {
-                targetsCache[r.dataKey] = try store.targets(dataKey: r.dataKey)?.doubles()
-            }
-            guard let targets = targetsCache[r.dataKey], targets.count == out.rows * out.cols else { return }
-            if accumulators[cell] == nil {
-                let classification = !(cells[cell]!.configString("dataset") ?? "").hasPrefix("synthetic")
-                accumulators[cell] = EnsembleAccumulator(rows: out.rows, cols: out.cols, classification: classification,
-                                                         members: cells[cell]!.tasks)
-                dataKeyOfCell[cell] = r.dataKey
-            }
-            guard accumulators[cell]!.rows == out.rows && accumulators[cell]!.cols == out.cols else { return }
-            accumulators[cell]!.add(out.doubles(), targets: targets)
-        }
+/// Folds results into per-cell statistics in plan order (seed order within a cell),
+/// whatever order they arrive in: a result whose predecessors in its cell are still
+/// missing waits in a buffer. So the numbers are the same bits whether they come
+/// from a store read in order (`overparam analyze`) or live from ranks that finish
+/// in any order (`overparam sweep`). Memory: one accumulator per cell (a few test
+/// sets, see `EnsembleAccumulator`) plus the results waiting, at most the tasks in
+/// flight.
+public final class CellStatisticsBuilder {
+    private var order: [String] = []
+    private var cells: [String: CellSummary] = [:]
+    private var accumulators: [String: EnsembleAccumulator] = [:]
+    private var dataKeyOfCell: [String: String] = [:]
+    private var targetsCache: [String: [Double]] = [:]
+    private let targets: (String) throws -> [Double]?
+    /// Per cell: its task indices in plan order, and how many have been folded or skipped.
+    private var sequence: [String: [Int]] = [:]
+    private var position: [String: Int] = [:]
+    private var waiting: [Int: ResultRecord] = [:]
+    private var skipped = Set<Int>()
+    private let cellOf: [Int: String]
 
+    /// - Parameter targets: the test targets of a data key (one-hot, +-1 or values).
+    public init(tasks: [TaskRecord], targets: @escaping (String) throws -> [Double]?) {
+        self.targets = targets
+        for t in tasks.sorted(by: { $0.index < $1.index }) {
+            if cells[t.cell] == nil {
+                order.append(t.cell)
+                cells[t.cell] = CellSummary(cell: t.cell, config: t.config)
+            }
+            cells[t.cell]!.tasks += 1
+            sequence[t.cell, default: []].append(t.index)
+        }
+        position = sequence.mapValues { _ in 0 }
+        cellOf = Dictionary(uniqueKeysWithValues: tasks.map { ($0.index, $0.cell) })
+    }
+
+    /// Results waiting for an earlier seed of their cell.
+    public var waitingCount: Int { waiting.count }
+
+    public func add(_ r: ResultRecord) throws {
+        guard let cell = cellOf[r.taskIndex] else { return }
+        waiting[r.taskIndex] = r
+        try drain(cell)
+    }
+
+    /// A task that will not arrive (it failed): later seeds of its cell go on without it.
+    public func skip(taskIndex: Int) throws {
+        guard let cell = cellOf[taskIndex] else { return }
+        skipped.insert(taskIndex)
+        try drain(cell)
+    }
+
+    /// The summaries; results still waiting behind a missing task are folded in order.
+    public func finish() throws -> [CellSummary] {
         for cell in order {
-            guard let acc = accumulators[cell], let key = dataKeyOfCell[cell], let targets = targetsCache[key] else { continue }
-            cells[cell]!.ensembleSize = acc.count
-            cells[cell]!.ensemble = EnsembleMetrics.evaluate(acc.ensembleMean, targets: targets, rows: acc.rows,
-                                                             cols: acc.cols, classification: acc.classification)
-            if acc.count >= 2 { cells[cell]!.fluctuation = acc.fluctuation }
-            cells[cell]!.errorBySize = acc.errorBySize
-            cells[cell]!.memberErrorInterval = Bootstrap.meanInterval(acc.memberErrors, key: cell)
+            while position[cell]! < sequence[cell]!.count {
+                let index = sequence[cell]![position[cell]!]
+                if let r = waiting.removeValue(forKey: index) { try fold(r, cell) }
+                position[cell]! += 1
+            }
         }
-        return order.map { cells[$0]! }
+        return summaries()
+    }
+
+    /// The summaries of what has been folded so far.
+    public func summaries() -> [CellSummary] {
+        order.map { cell in
+            var c = cells[cell]!
+            guard let acc = accumulators[cell], let key = dataKeyOfCell[cell], let y = targetsCache[key] else { return c }
+            c.ensembleSize = acc.count
+            c.ensemble = EnsembleMetrics.evaluate(acc.ensembleMean, targets: y, rows: acc.rows, cols: acc.cols,
+                                                  classification: acc.classification)
+            if acc.count >= 2 { c.fluctuation = acc.fluctuation }
+            c.errorBySize = acc.errorBySize
+            c.memberErrorInterval = Bootstrap.meanInterval(acc.memberErrors, key: cell)
+            return c
+        }
+    }
+
+    private func drain(_ cell: String) throws {
+        let indices = sequence[cell]!
+        while position[cell]! < indices.count {
+            let index = indices[position[cell]!]
+            if let r = waiting.removeValue(forKey: index) {
+                try fold(r, cell)
+            } else if !skipped.contains(index) {
+                return
+            }
+            position[cell]! += 1
+        }
+    }
+
+    private func fold(_ r: ResultRecord, _ cell: String) throws {
+        if r.status == "diverged" { cells[cell]!.diverged += 1 }
+        guard r.status == "ok" else { return }
+        cells[cell]!.ok += 1
+        for (name, value) in r.metrics where value.isFinite {
+            cells[cell]!.metrics[name, default: RunningMoments()].add(value)
+        }
+        if (r.metrics["train_error"] ?? r.metrics["train_mse"].map { $0 < 1e-12 ? 0 : 1 } ?? 1) == 0
+            && (r.metrics["train_unsatisfied"] ?? 0) == 0 {
+            cells[cell]!.fitted += 1
+        }
+        guard let out = r.outputs, out.problem == nil else { return }
+        if targetsCache[r.dataKey] == nil { targetsCache[r.dataKey] = try targets(r.dataKey) }
+        guard let y = targetsCache[r.dataKey], y.count == out.rows * out.cols else { return }
+        if accumulators[cell] == nil {
+            let classification = !(cells[cell]!.configString("dataset") ?? "").hasPrefix("synthetic")
+            accumulators[cell] = EnsembleAccumulator(rows: out.rows, cols: out.cols, classification: classification,
+                                                     members: cells[cell]!.tasks)
+            dataKeyOfCell[cell] = r.dataKey
+        }
+        guard accumulators[cell]!.rows == out.rows && accumulators[cell]!.cols == out.cols else { return }
+        accumulators[cell]!.add(out.doubles(), targets: y)
     }
 }
 

@@ -155,14 +155,10 @@ public final class TaskRunner: @unchecked Sendable {
         return outcome
     }
 
-    /// The test outputs as the spec's `outputs` key asks: in the model's precision,
-    /// rounded to float16, or not at all.
+    /// The test outputs in the model's precision. They always go to rank 0, whose
+    /// live statistics need them; the spec's `outputs` key decides what is stored.
     static func encodeOutputs<T: BLASScalar>(_ f: Matrix<T>, _ task: PlannedTask) -> EncodedMatrix? {
-        switch task.string("outputs") {
-        case "none": return nil
-        case "float16": return EncodedMatrix(float16: f.storage.map(\.double), rows: f.rows, cols: f.cols)
-        default: return EncodedMatrix(f)
-        }
+        EncodedMatrix(f)
     }
 
     /// The task's training options, from its config.

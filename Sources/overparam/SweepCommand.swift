@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Cluster
 import Datasets
@@ -156,7 +157,13 @@ struct RankZeroSetup {
         let progress = quiet ? nil : ProgressReporter(total: total, alreadyDone: alreadyDone)
         var firstFailure: String?
         var failures = 0
-        let keepOutputs = plan.spec.single("outputs")?.stringValue != "none"
+        let outputPolicy = plan.spec.single("outputs")?.stringValue ?? "all"
+        // Live per-cell statistics, from full-precision outputs whatever is stored,
+        // folded in seed order; a resumed sweep first replays what the store holds.
+        let statistics = CellStatisticsBuilder(tasks: try store.tasks()) { [runner] in
+            try runner.testTargets(dataKey: $0).doubles()
+        }
+        if alreadyDone > 0 { try store.forEachResult(includeOutputs: true) { try statistics.add($0) } }
         let runner = self.runner
         let coordinator = Coordinator(transport: transport, prefetch: 2,
                                       prepareTrainer: { BLASRuntime.warmUp() },
@@ -169,14 +176,17 @@ struct RankZeroSetup {
                 let id = plan.tasks[done.taskIndex].id
                 (progress?.note ?? log)("overparam: task \(done.taskIndex) (\(id)) failed on rank \(done.rank): \(message)")
                 progress?.taskFinished(failed: true)
+                try statistics.skip(taskIndex: done.taskIndex)
             case .finished(let payload):
                 let outcome = try OutcomeWire.decode(payload)
                 var record = ResultRecord(
                     taskIndex: outcome.taskIndex, status: outcome.status.rawValue,
                     message: outcome.stopReason.map { "stop: \($0)" },
                     metrics: outcome.metrics, wallSeconds: outcome.wallSeconds, rank: done.rank,
-                    host: hosts[done.rank], outputs: keepOutputs ? outcome.outputs : nil, dataKey: outcome.dataKey)
+                    host: hosts[done.rank], outputs: outcome.outputs, dataKey: outcome.dataKey)
                 record.curves = outcome.curves.points
+                try statistics.add(record)
+                record.outputs = Self.stored(outcome.outputs, policy: outputPolicy)
                 try store.record(record)
                 progress?.taskFinished(diverged: outcome.status == .diverged)
             }
@@ -193,6 +203,11 @@ struct RankZeroSetup {
                    pending.count, report.wallSeconds, ranks, ranks == 1 ? "" : "s",
                    report.wallSeconds > 0 ? Double(pending.count) / report.wallSeconds : 0,
                    report.coordinatorCPUSeconds, cpuShare, rss))
+        if let report = FluctuationReport.render(try statistics.finish()) {
+            print("Fluctuations over initializations (live, full-precision outputs; N: parameters, or features)")
+            print(report)
+            try store.setProvenance("last_run.fluctuation_report", report)
+        }
         if failures > 0 {
             log("overparam: \(failures) task(s) failed and are not stored (first: \(firstFailure ?? "?")); "
                 + "fix the cause and rerun with --resume to run just those")
@@ -200,6 +215,18 @@ struct RankZeroSetup {
         }
         log("overparam: store \(storePath) complete; summarize it with `overparam analyze \(storePath)`")
         return 0
+    }
+}
+
+extension RankZeroSetup {
+    /// What the spec's `outputs` key keeps of a task's outputs.
+    static func stored(_ outputs: EncodedMatrix?, policy: String) -> EncodedMatrix? {
+        guard let outputs else { return nil }
+        switch policy {
+        case "none": return nil
+        case "float16": return EncodedMatrix(float16: outputs.doubles(), rows: outputs.rows, cols: outputs.cols)
+        default: return outputs
+        }
     }
 }
 

@@ -16,6 +16,13 @@ import TestSupport
         seeds: 4
         """
 
+    /// The lines after the line that starts with `header`.
+    static func report(after header: String, in text: String) -> String? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix(header) }) else { return nil }
+        return lines[(start + 1)...].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Every stored result and output of a store, by task index.
     static func contents(_ path: String) throws -> [Int: ResultRecord] {
         let store = try SweepStore.open(path: path)
@@ -34,12 +41,21 @@ import TestSupport
         let spec = try dir.write("e2e.yaml", Self.spec)
 
         var stores: [Int: [Int: ResultRecord]] = [:]
+        var liveReports: [Int: String] = [:]
         for ranks in [2, 0, 3] {
             let store = dir.file("ranks\(ranks).sqlite")
             let r = try OverparamBinary.run(ranks: ranks, ["sweep", spec, "--store", store, "--quiet"])
             #expect(r.status == 0, "ranks \(ranks): \(r.output)")
             stores[ranks] = try Self.contents(store)
+            liveReports[ranks] = Self.report(after: "Fluctuations over initializations", in: r.stdout)
         }
+        // The statistics rank 0 accumulates live, in seed order, are the same bits on
+        // 1, 2 and 3 ranks, and equal analyze's pass over the stored raw outputs.
+        let live = try #require(liveReports[2])
+        #expect(live.contains("jamming:") && live.contains("width=200"))
+        #expect(liveReports[0] == live && liveReports[3] == live)
+        let offline = try OverparamBinary.run(ranks: 0, ["analyze", dir.file("ranks3.sqlite")])
+        #expect(Self.report(after: "Fluctuations over initializations", in: offline.stdout) == live)
         let two = try #require(stores[2])
         #expect(two.count == 20)
         #expect(two.values.allSatisfy { $0.status == "ok" && $0.outputs?.rows == 100 && $0.outputs?.cols == 10 })
