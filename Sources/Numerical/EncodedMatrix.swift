@@ -34,41 +34,31 @@ public struct EncodedMatrix: Sendable, Equatable {
     /// A `float64` array holding `values` in row-major order.
     /// - Precondition: `rows >= 0`, `cols >= 0` and `values.count == rows * cols`.
     public init(float64 values: [Double], rows: Int, cols: Int) {
-        precondition(rows >= 0 && cols >= 0 && values.count == rows * cols,
-                     "EncodedMatrix: \(values.count) values do not fill shape (\(rows), \(cols))")
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(values.count * 8)
-        // bitPattern.littleEndian, not a memory copy: little-endian on any host.
-        for value in values {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        self.init(dtype: "float64", rows: rows, cols: cols, bytes: bytes)
+        self.init(dtype: "float64", rows: rows, cols: cols, bitPatterns: values.map(\.bitPattern))
     }
 
     /// A `float32` array holding `values` in row-major order.
-    /// - Precondition: `rows >= 0`, `cols >= 0` and `values.count == rows * cols`.
     public init(float32 values: [Float], rows: Int, cols: Int) {
-        precondition(rows >= 0 && cols >= 0 && values.count == rows * cols,
-                     "EncodedMatrix: \(values.count) values do not fill shape (\(rows), \(cols))")
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(values.count * 4)
-        for value in values {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        self.init(dtype: "float32", rows: rows, cols: cols, bytes: bytes)
+        self.init(dtype: "float32", rows: rows, cols: cols, bitPatterns: values.map(\.bitPattern))
     }
 
     /// The values rounded to IEEE half precision (`float16`): half the bytes of
     /// float32, about 3 significant digits, for stores of many seeds' outputs.
     public init(float16 values: [Double], rows: Int, cols: Int) {
-        precondition(rows >= 0 && cols >= 0 && values.count == rows * cols,
-                     "EncodedMatrix: \(values.count) values do not fill shape (\(rows), \(cols))")
+        self.init(dtype: "float16", rows: rows, cols: cols, bitPatterns: values.map { Float16($0).bitPattern })
+    }
+
+    /// Element bit patterns as little-endian bytes (`bitPattern.littleEndian`, not a
+    /// memory copy, so the bytes are the same on any host).
+    private init<Bits: FixedWidthInteger>(dtype: String, rows: Int, cols: Int, bitPatterns: [Bits]) {
+        precondition(rows >= 0 && cols >= 0 && bitPatterns.count == rows * cols,
+                     "EncodedMatrix: \(bitPatterns.count) values do not fill shape (\(rows), \(cols))")
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(values.count * 2)
-        for value in values {
-            withUnsafeBytes(of: Float16(Float(value)).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.reserveCapacity(bitPatterns.count * MemoryLayout<Bits>.size)
+        for bits in bitPatterns {
+            withUnsafeBytes(of: bits.littleEndian) { bytes.append(contentsOf: $0) }
         }
-        self.init(dtype: "float16", rows: rows, cols: cols, bytes: bytes)
+        self.init(dtype: dtype, rows: rows, cols: cols, bytes: bytes)
     }
 
     /// Bytes per element of a dtype this format knows, or nil for any other.
