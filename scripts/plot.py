@@ -22,6 +22,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 
 def load(store):
@@ -198,8 +199,10 @@ def fluctuation_figures(cells_csv, outdir):
                              (ax2, "ensemble-error", "test error"),
                              (ax3, "unsatisfied-margins", "N_Δ / P (training margins y f < 1)")):
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())   # minor labels overlap
         if ax is ax1:
             ax.set_yscale("log")
+            ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_xlabel("number of parameters N")
         ax.set_ylabel(ylabel)
         ax.legend(fontsize=7)
