@@ -28,6 +28,10 @@ struct AnalyzeCommand: ParsableCommand {
             if let fluctuations = FluctuationReport.render(cells) {
                 print("\nFluctuations over initializations (N: parameters, or features for random_features)")
                 print(fluctuations)
+            } else if let live = s.provenance["last_run.fluctuation_report"] {
+                // No raw outputs stored (outputs: none): show what rank 0 computed live.
+                print("\nFluctuations over initializations, as rank 0 computed them live in the last run")
+                print(live)
             }
             if let csv {
                 do { try SummaryTable.csv(cells).write(toFile: csv, atomically: true, encoding: .utf8) }

@@ -187,6 +187,22 @@ import TestSupport
         }
     }
 
+    /// With `outputs: none` nothing raw is stored, and analyze shows the statistics
+    /// rank 0 computed live.
+    @Test func outputsNoneKeepsTheLiveStatistics() throws {
+        let dir = try TemporaryDirectory("e2e-none")
+        defer { dir.remove() }
+        let spec = try dir.write("none.yaml", Self.spec + "\noutputs: none\n")
+        let store = dir.file("none.sqlite")
+        let r = try OverparamBinary.run(ranks: 2, ["sweep", spec, "--store", store, "--quiet"])
+        #expect(r.status == 0, "\(r.output)")
+        #expect(try Self.contents(store).values.allSatisfy { $0.outputs == nil })
+        let live = try #require(Self.report(after: "Fluctuations over initializations", in: r.stdout))
+        let analyze = try OverparamBinary.run(ranks: 0, ["analyze", store])
+        #expect(analyze.stdout.contains("as rank 0 computed them live"))
+        #expect(Self.report(after: "Fluctuations over initializations", in: analyze.stdout) == live)
+    }
+
     /// Synthetic regression sets and both precisions run end to end: regression
     /// stores MSE but no classification error, and float32 outputs are stored as float32.
     @Test func syntheticRegressionInBothPrecisions() throws {
