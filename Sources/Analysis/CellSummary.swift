@@ -69,21 +69,27 @@ public final class CellStatisticsBuilder {
     private var position: [String: Int] = [:]
     private var waiting: [Int: ResultRecord] = [:]
     private var skipped = Set<Int>()
-    private let cellOf: [Int: String]
+    private var cellOf: [Int: String] = [:]
 
     /// - Parameter targets: the test targets of a data key (one-hot, +-1 or values).
     public init(tasks: [TaskRecord], targets: @escaping (String) throws -> [Double]?) {
         self.targets = targets
+        addTasks(tasks)
+    }
+
+    /// Tasks that joined the plan (the adaptive mode's new widths), before any of
+    /// their results arrive.
+    public func addTasks(_ tasks: [TaskRecord]) {
         for t in tasks.sorted(by: { $0.index < $1.index }) {
             if cells[t.cell] == nil {
                 order.append(t.cell)
                 cells[t.cell] = CellSummary(cell: t.cell, config: t.config)
+                position[t.cell] = 0
             }
             cells[t.cell]!.tasks += 1
             sequence[t.cell, default: []].append(t.index)
+            cellOf[t.index] = t.cell
         }
-        position = sequence.mapValues { _ in 0 }
-        cellOf = Dictionary(uniqueKeysWithValues: tasks.map { ($0.index, $0.cell) })
     }
 
     /// Results waiting for an earlier seed of their cell.

@@ -38,6 +38,19 @@ public final class Coordinator {
     /// Runs `order` to completion. If `onResult` throws, the other ranks are told to
     /// stop, their in-flight results are drained and dropped, and the error is rethrown.
     public func run(order: [Int], onResult: (CompletedTask) throws -> Void) throws -> Report {
+        try run(order: order, describe: { _ in [] }) { done in
+            try onResult(done)
+            return []
+        }
+    }
+
+    /// Runs `order`, and every task `onResult` returns as it goes (appended to the
+    /// queue: how the adaptive mode adds widths). `describe` gives the bytes sent
+    /// with a task index to a remote rank (a task the worker cannot derive from the
+    /// index alone).
+    public func run(order initialOrder: [Int], describe: (Int) -> [UInt8],
+                    onResult: (CompletedTask) throws -> [Int]) throws -> Report {
+        var order = initialOrder
         let start = Date()
         let cpuStart = ThreadCPU.seconds()
         let local = LocalWorker(execute: execute)
@@ -45,15 +58,18 @@ public final class Coordinator {
         let remoteRanks = Array(1..<max(1, transport?.size ?? 1))
 
         var next = 0
+        var inFlight = [Int](repeating: 0, count: max(1, transport?.size ?? 1))
         func dispatch(to rank: Int) {
             guard next < order.count else { return }
             let index = order[next]
             next += 1
+            inFlight[rank] += 1
             if rank == 0 {
                 local.enqueue(index)
             } else {
                 var w = WireWriter()
                 w.write(index)
+                w.write(bytes: describe(index))
                 transport!.send(w.bytes, to: rank, tag: .task)
             }
         }
@@ -79,9 +95,18 @@ public final class Coordinator {
             lastResult = now
             backoff.cap = UInt32(min(10_000, max(100, meanGap * 1e6 / 50)))
             remaining -= 1
+            inFlight[done.rank] -= 1
             if case .failed = done.result { failed += 1 }
-            try onResult(done)
+            let added = try onResult(done)
+            order += added
+            remaining += added.count
             dispatch(to: done.rank)
+            // New tasks also go to ranks that ran dry while waiting for them.
+            if !added.isEmpty {
+                for rank in inFlight.indices {
+                    while inFlight[rank] < prefetch && next < order.count { dispatch(to: rank) }
+                }
+            }
         }
 
         do {
@@ -110,7 +135,7 @@ public final class Coordinator {
             throw error
         }
         shutDown(local: local, remoteRanks: remoteRanks)
-        return Report(completed: order.count - remaining - failed, failed: failed,
+        return Report(completed: order.count - failed, failed: failed,
                       coordinatorCPUSeconds: ThreadCPU.seconds() - cpuStart,
                       wallSeconds: Date().timeIntervalSince(start))
     }

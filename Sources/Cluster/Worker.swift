@@ -2,9 +2,10 @@
 /// each result back. Between tasks it polls with a backoff, so it never spins a core.
 public final class Worker {
     private let transport: Transport
-    private let execute: (Int) -> TaskResult
+    private let execute: (Int, [UInt8]) -> TaskResult
 
-    public init(transport: Transport, execute: @escaping (Int) -> TaskResult) {
+    /// `execute` gets a task's index and the bytes the coordinator's `describe` sent with it.
+    public init(transport: Transport, execute: @escaping (Int, [UInt8]) -> TaskResult) {
         self.transport = transport
         self.execute = execute
     }
@@ -13,7 +14,7 @@ public final class Worker {
     /// Returns the number of tasks run.
     @discardableResult
     public func run() throws -> Int {
-        var queue: [Int] = []
+        var queue: [(Int, [UInt8])] = []
         var ran = 0
         var backoff = PollBackoff()
         while true {
@@ -21,7 +22,8 @@ public final class Worker {
                 switch m.tag {
                 case .task:
                     var r = WireReader(m.payload)
-                    queue.append(try r.readInt())
+                    let index = try r.readInt()
+                    queue.append((index, r.isAtEnd ? [] : try r.readBytes()))
                 case .stop:
                     transport.send([], to: 0, tag: .stop)
                     return ran
@@ -34,8 +36,8 @@ public final class Worker {
                 continue
             }
             backoff.reset()
-            let index = queue.removeFirst()
-            let result = execute(index)
+            let (index, description) = queue.removeFirst()
+            let result = execute(index, description)
             transport.send(result.encoded(taskIndex: index), to: 0, tag: .result)
             ran += 1
         }

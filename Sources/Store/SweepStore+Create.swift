@@ -42,12 +42,7 @@ extension SweepStore {
             for (key, value) in meta.sorted(by: { $0.key < $1.key }) {
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
             }
-            let insertTask = try db.makeStatement(
-                sql: "INSERT INTO tasks (idx, id, cell, seed, config, cost) VALUES (?, ?, ?, ?, ?, ?)")
-            for task in tasks {
-                try insertTask.execute(arguments: [task.index, task.id, task.cell, task.seed, task.config,
-                                                   storedReal(task.cost)])
-            }
+            try insertTasks(tasks, db)
         }
 
         let queue = try mappingErrors(path: path) {
@@ -132,6 +127,26 @@ extension SweepStore {
     private static func removeDatabaseFiles(at path: String) {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             try? FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+}
+
+/// Inserts task rows (used by create, and by `addTasks` for tasks added mid-run).
+func insertTasks(_ tasks: [TaskRecord], _ db: Database) throws {
+    let insertTask = try db.cachedStatement(
+        sql: "INSERT INTO tasks (idx, id, cell, seed, config, cost) VALUES (?, ?, ?, ?, ?, ?)")
+    for task in tasks {
+        try insertTask.execute(arguments: [task.index, task.id, task.cell, task.seed, task.config,
+                                           storedReal(task.cost)])
+    }
+}
+
+extension SweepStore {
+    /// Adds tasks to the plan of an existing store in one transaction (the adaptive
+    /// mode's new widths), so a resume sees them. Indices and ids must be new.
+    public func addTasks(_ tasks: [TaskRecord]) throws {
+        try mappingErrors(path: path) {
+            try queue.write { db in try insertTasks(tasks, db) }
         }
     }
 }

@@ -67,14 +67,33 @@ public struct Plan: Sendable {
         var tasks: [PlannedTask] = []
         tasks.reserveCapacity(combos.count * spec.seeds.count)
         for config in combos {
-            let cell = axes.isEmpty ? "all" : axes.map { "\($0.key)=\(config[$0.key]!)" }.joined(separator: ",")
             for seed in spec.seeds {
-                let id = (axes.isEmpty ? "" : cell + ",") + "seed=\(seed)"
-                tasks.append(PlannedTask(index: tasks.count, id: id, cell: cell, seed: seed,
-                                         config: config, cost: Plan.estimateCost(config)))
+                tasks.append(Plan.task(index: tasks.count, config: config, seed: seed, axes: axes.map(\.key)))
             }
         }
         self.tasks = tasks
+    }
+
+    /// A task with its id and cell named by the swept axes (in file order).
+    static func task(index: Int, config: [String: SpecValue], seed: Int, axes: [String]) -> PlannedTask {
+        let cell = axes.isEmpty ? "all" : axes.map { "\($0)=\(config[$0]!)" }.joined(separator: ",")
+        let id = (axes.isEmpty ? "" : cell + ",") + "seed=\(seed)"
+        return PlannedTask(index: index, id: id, cell: cell, seed: seed, config: config, cost: estimateCost(config))
+    }
+
+    /// The task of `base`'s configuration and seed at another width, numbered `index`
+    /// (after the planned tasks): how the adaptive mode adds widths. Every rank
+    /// derives the same task from (base, width), so only those cross the wire.
+    public func derived(from base: PlannedTask, width: Int, index: Int) -> PlannedTask {
+        var config = base.config
+        config["width"] = .int(width)
+        return Plan.task(index: index, config: config, seed: base.seed, axes: spec.axes.map(\.key))
+    }
+
+    /// The group a task belongs to for the adaptive mode: its config without width and seed.
+    public static func widthGroup(_ task: PlannedTask) -> String {
+        task.config.filter { $0.key != "width" }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
 
     /// Task indices, most expensive first (ties in plan order), so the long tasks

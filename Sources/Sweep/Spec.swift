@@ -229,6 +229,9 @@ public struct Spec: Sendable {
             && values(of: "batch_size") != [.string("full")] && givenKeys.contains("batch_size") {
             throw SpecError(file: file, "key 'batch_size': optimizer gd is full-batch; drop batch_size or set it to full")
         }
+        if single("adaptive")?.stringValue != "none" && values(of: "width").count < 2 {
+            throw SpecError(file: file, "key 'adaptive': needs 'width' to be a list of at least two widths to refine between")
+        }
         for width in values(of: "width").compactMap(\.intValue) where width > 1_000_000 {
             throw SpecError(file: file, "key 'width': \(width) would not fit in memory; use at most 1000000")
         }

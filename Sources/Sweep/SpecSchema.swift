@@ -19,7 +19,13 @@ public struct SpecKey: Sendable {
     /// Whether a list of values makes it a swept axis.
     public let sweepable: Bool
     /// Whether the value affects what a task computes (and so its random streams).
-    /// Locations and storage options do not.
+    /// Locations, storage options and the adaptive mode (which adds tasks but does
+    /// not change any) do not.
+    ///
+    /// Every key with `affectsResults` is part of each task's stream identity, at its
+    /// default too: a key added later with `affectsResults` would change the random
+    /// streams of every existing sweep. Such a key must be left out of
+    /// `PlannedTask.canonicalConfig` while it holds its default.
     public let affectsResults: Bool
     /// The models it applies to; nil for all.
     public let models: Set<String>?
@@ -126,6 +132,11 @@ public enum SpecSchema {
         SpecKey("curve_points", .int(min: 0, max: 10_000), .int(0), models: mlp,
                 "Record train/test loss, error, margins, ||f|| and ||w - w0|| at about this many log-spaced epochs."),
 
+        SpecKey("adaptive", .choice(["none", "jamming", "peak"]), .string("none"), sweepable: false, affectsResults: false,
+                "Add widths while the sweep runs: jamming bisects between the largest width where some seed "
+                    + "does not fit and the next where all do; peak bisects around the width of largest test loss."),
+        SpecKey("adaptive_steps", .int(min: 1, max: 64), .int(4), sweepable: false, affectsResults: false,
+                "Widths the adaptive mode may add per group (each with every seed)."),
         SpecKey("outputs", .choice(["all", "float16", "none"]), .string("all"), sweepable: false, affectsResults: false,
                 "Keep every net's raw test-set outputs in the store: all (in its precision), float16 (half the "
                     + "bytes of float32, ~3 digits; ensemble statistics are then computed from the rounded values), or none."),

@@ -13,6 +13,7 @@ public final class TaskRunner: @unchecked Sendable {
     public let dataDirectory: String
     private let lock = NSLock()
     private var splits: [String: PreparedData] = [:]   // guarded by lock
+    private var derived: [Int: PlannedTask] = [:]       // guarded by lock: tasks the adaptive mode added
 
     /// A split ready for training, and which training labels corruption changed.
     public struct PreparedData: Sendable {
@@ -82,10 +83,26 @@ public final class TaskRunner: @unchecked Sendable {
         return EncodedMatrix(float32: mask.map { $0 ? 1 : 0 }, rows: mask.count, cols: 1)
     }
 
-    /// Trains and evaluates task `index` of the plan.
+    /// Makes a task the adaptive mode added known to this rank.
+    public func register(_ task: PlannedTask) {
+        lock.lock()
+        derived[task.index] = task
+        lock.unlock()
+    }
+
+    /// A planned or registered task.
+    public func task(_ index: Int) -> PlannedTask {
+        if index < plan.tasks.count { return plan.tasks[index] }
+        lock.lock()
+        defer { lock.unlock() }
+        guard let t = derived[index] else { preconditionFailure("task \(index) is neither planned nor registered") }
+        return t
+    }
+
+    /// Trains and evaluates task `index` (planned or registered).
     public func run(_ index: Int) throws -> TaskOutcome {
         let start = Date()
-        let task = plan.tasks[index]
+        let task = self.task(index)
         let data = try prepared(dataKey: task.dataKey).split
         var outcome: TaskOutcome
         switch (task.string("model"), task.string("precision")) {

@@ -3,7 +3,7 @@ import Foundation
 /// Rank 0's progress: tasks done / total, rate and ETA. On a terminal one line is
 /// redrawn in place; otherwise (a log file, CI) a plain line every 10 % or 30 s.
 final class ProgressReporter {
-    private let total: Int
+    private var total: Int
     private var done: Int
     private let startDone: Int
     private let start = Date()
@@ -18,6 +18,9 @@ final class ProgressReporter {
         self.done = alreadyDone
         self.startDone = alreadyDone
     }
+
+    /// Tasks that joined the sweep while it runs (the adaptive mode).
+    func tasksAdded(_ n: Int) { total += n }
 
     func taskFinished(diverged isDiverged: Bool = false, failed isFailed: Bool = false) {
         done += 1

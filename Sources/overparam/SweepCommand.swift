@@ -71,7 +71,18 @@ struct SweepCommand: ParsableCommand {
             let spec = try Spec.parse(text: String(decoding: text, as: UTF8.self), file: self.spec)
             let runner = TaskRunner(plan: Plan(spec: spec), dataDirectory: dataDirectory(spec: spec))
             BLASRuntime.warmUp()
-            try Worker(transport: mpi, execute: { runTask($0, runner: runner) }).run()
+            let plan = runner.plan
+            try Worker(transport: mpi, execute: { index, description in
+                // A task the adaptive mode added: derive it from its base task and width.
+                if !description.isEmpty {
+                    var r = WireReader(description)
+                    guard let base = try? r.readInt(), let width = try? r.readInt(), base < plan.tasks.count else {
+                        return .failed("task \(index): unreadable description from rank 0")
+                    }
+                    runner.register(plan.derived(from: plan.tasks[base], width: width, index: index))
+                }
+                return runTask(index, runner: runner)
+            }).run()
             mpi.finalize()
         }
     }
@@ -98,6 +109,8 @@ struct RankZeroSetup {
     let store: SweepStore
     let storePath: String
     let pending: [Int]
+    /// Tasks the adaptive mode added in earlier runs of this store.
+    let added: [PlannedTask]
 
     static func prepare(options: SweepCommand, hosts: [String]) throws -> RankZeroSetup {
         let spec = try Spec.load(path: options.spec)
@@ -127,9 +140,7 @@ struct RankZeroSetup {
                 do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
                 catch { throw CLIError("cannot create the store's directory \(dir): \(error.localizedDescription)") }
             }
-            let records = plan.tasks.map {
-                TaskRecord(index: $0.index, id: $0.id, cell: $0.cell, seed: $0.seed, config: $0.configJSON, cost: $0.cost)
-            }
+            let records = plan.tasks.map(Self.record)
             store = try SweepStore.create(path: path, specText: spec.text, specFingerprint: spec.fingerprint,
                                           tasks: records, provenance: Provenance.collect(hosts: hosts))
         }
@@ -141,15 +152,40 @@ struct RankZeroSetup {
                 try store.storeDataArray(dataKey: key, name: "train_label_changed", mask)
             }
         }
+        // Tasks the adaptive mode added in an earlier run: derive them again.
+        var added: [PlannedTask] = []
+        for record in try store.tasks() where record.index >= plan.tasks.count {
+            guard let width = widthOf(record.config),
+                  let task = plan.tasks.lazy.filter({ $0.seed == record.seed })
+                    .map({ plan.derived(from: $0, width: width, index: record.index) })
+                    .first(where: { $0.configJSON == record.config }) else {
+                throw CLIError("\(path): task \(record.index) (\(record.id)) does not follow from the spec; "
+                    + "resume it with the spec that made it")
+            }
+            runner.register(task)
+            added.append(task)
+        }
         let done = try store.completedTaskIndices()
         let pending = plan.dispatchOrder.filter { !done.contains($0) }
-        return RankZeroSetup(plan: plan, runner: runner, store: store, storePath: path, pending: pending)
+            + added.filter { !done.contains($0.index) }.sorted { $0.cost > $1.cost }.map(\.index)
+        return RankZeroSetup(plan: plan, runner: runner, store: store, storePath: path, pending: pending, added: added)
+    }
+
+    static func widthOf(_ configJSON: String) -> Int? {
+        guard let data = configJSON.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return (object["width"] as? NSNumber)?.intValue
+    }
+
+    static func record(_ t: PlannedTask) -> TaskRecord {
+        TaskRecord(index: t.index, id: t.id, cell: t.cell, seed: t.seed, config: t.configJSON, cost: t.cost)
     }
 
     /// Runs the pending tasks across all ranks, storing each result as it arrives.
     /// Returns the exit code: 0, or 1 if some task failed (they stay pending for --resume).
     func coordinate(transport: MPITransport?, ranks: Int, hosts: [String], quiet: Bool) throws -> Int32 {
-        let total = plan.tasks.count
+        var pending = self.pending
+        let total = plan.tasks.count + added.count
         let alreadyDone = total - pending.count
         let log = { (s: String) in FileHandle.standardError.write(Data((s + "\n").utf8)) }
         log("overparam: \(plan.spec.name): \(total) tasks (\(pending.count) to run\(alreadyDone > 0 ? ", \(alreadyDone) already stored" : "")) "
@@ -163,20 +199,43 @@ struct RankZeroSetup {
         let statistics = CellStatisticsBuilder(tasks: try store.tasks()) { [runner] in
             try runner.testTargets(dataKey: $0).doubles()
         }
-        if alreadyDone > 0 { try store.forEachResult(includeOutputs: true) { try statistics.add($0) } }
+        let rule = plan.spec.single("adaptive")?.stringValue ?? "none"
+        let adaptive = rule == "none" ? nil : AdaptiveDriver(
+            rule: rule, steps: plan.spec.single("adaptive_steps")?.intValue ?? 4, plan: plan, tasks: plan.tasks + added)
         let runner = self.runner
+        let store = self.store
+        /// Registers tasks the adaptive mode adds, in the store first (so a resume sees them).
+        func join(_ new: [PlannedTask]) throws -> [Int] {
+            guard !new.isEmpty else { return [] }
+            new.forEach(runner.register)
+            let records = new.map(Self.record)
+            try store.addTasks(records)
+            statistics.addTasks(records)
+            progress?.tasksAdded(new.count)
+            let widths = Set(new.map { $0.int("width") }).sorted().map(String.init).joined(separator: ", ")
+            (progress?.note ?? log)("overparam: adaptive (\(rule)): adding width \(widths) (\(new.count) tasks)")
+            return new.sorted { $0.cost > $1.cost }.map(\.index)
+        }
+        if alreadyDone > 0 {
+            try store.forEachResult(includeOutputs: true) { r in
+                try statistics.add(r)
+                pending += try join(adaptive?.record(taskIndex: r.taskIndex, metrics: r.metrics) ?? [])
+            }
+            pending += try join(adaptive?.refineAll() ?? [])
+        }
         let coordinator = Coordinator(transport: transport, prefetch: 2,
                                       prepareTrainer: { BLASRuntime.warmUp() },
                                       execute: { runTask($0, runner: runner) })
-        let report = try coordinator.run(order: pending) { done in
+        let report = try coordinator.run(order: pending, describe: { adaptive?.description(of: $0) ?? [] }) { done in
             switch done.result {
             case .failed(let message):
                 failures += 1
                 if firstFailure == nil { firstFailure = message }
-                let id = plan.tasks[done.taskIndex].id
+                let id = runner.task(done.taskIndex).id
                 (progress?.note ?? log)("overparam: task \(done.taskIndex) (\(id)) failed on rank \(done.rank): \(message)")
                 progress?.taskFinished(failed: true)
                 try statistics.skip(taskIndex: done.taskIndex)
+                return try join(adaptive?.record(taskIndex: done.taskIndex, metrics: nil) ?? [])
             case .finished(let payload):
                 let outcome = try OutcomeWire.decode(payload)
                 var record = ResultRecord(
@@ -189,19 +248,21 @@ struct RankZeroSetup {
                 record.outputs = Self.stored(outcome.outputs, policy: outputPolicy)
                 try store.record(record)
                 progress?.taskFinished(diverged: outcome.status == .diverged)
+                return try join(adaptive?.record(taskIndex: done.taskIndex, metrics: outcome.metrics) ?? [])
             }
         }
+        let ran = report.completed + report.failed
         let cpuShare = report.wallSeconds > 0 ? 100 * report.coordinatorCPUSeconds / report.wallSeconds : 0
         try store.setProvenance("last_run.ranks", String(ranks))
         try store.setProvenance("last_run.hosts", hosts.joined(separator: ","))
         try store.setProvenance("last_run.wall_seconds", String(format: "%.3f", report.wallSeconds))
         try store.setProvenance("last_run.coordinator_cpu_seconds", String(format: "%.4f", report.coordinatorCPUSeconds))
-        try store.setProvenance("last_run.tasks", String(pending.count))
+        try store.setProvenance("last_run.tasks", String(ran))
         let rss = peakRSSMegabytes()
         try store.setProvenance("last_run.rank0_peak_rss_mb", String(format: "%.1f", rss))
         log(String(format: "overparam: ran %d tasks in %.2f s on %d rank%@ (%.2f tasks/s); coordinator thread CPU %.3f s (%.2f%% of wall); rank 0 peak RSS %.1f MB",
-                   pending.count, report.wallSeconds, ranks, ranks == 1 ? "" : "s",
-                   report.wallSeconds > 0 ? Double(pending.count) / report.wallSeconds : 0,
+                   ran, report.wallSeconds, ranks, ranks == 1 ? "" : "s",
+                   report.wallSeconds > 0 ? Double(ran) / report.wallSeconds : 0,
                    report.coordinatorCPUSeconds, cpuShare, rss))
         if let report = FluctuationReport.render(try statistics.finish()) {
             print("Fluctuations over initializations (live, full-precision outputs; N: parameters, or features)")

@@ -86,3 +86,45 @@ import Testing
         #expect(throws: SpecError.self) { try Spec.load(path: "/nonexistent/spec.yaml") }
     }
 }
+
+/// The stream identity of a task is part of every stored result: a change to it
+/// (a new key that affects results at its default, a renamed value) silently
+/// changes the random streams of every existing sweep. These strings pin it.
+@Suite struct StreamIdentityTests {
+    @Test func randomFeaturesIdentityIsPinned() throws {
+        let spec = try Spec.parse(text: "model: random_features\nwidth: [5, 10]\nseeds: 2\n", file: "x.yaml")
+        #expect(Plan(spec: spec).tasks[3].canonicalConfig
+                == "data_seed=0,dataset=fashion-mnist,input_corruption=none,label_noise=0.0,label_noise_mode=uniform,"
+                    + "model=random_features,precision=float64,preprocess=center,seed=0,target=class,"
+                    + "test_size=1000,train_size=200,width=10,seed=1")
+    }
+
+    @Test func mlpIdentityIsPinned() throws {
+        let spec = try Spec.parse(text: "model: mlp\nwidth: 8\n", file: "x.yaml")
+        #expect(Plan(spec: spec).tasks[0].canonicalConfig
+                == "activation=relu,batch_size=100,curve_points=0,data_seed=0,dataset=fashion-mnist,depth=1,epochs=100,"
+                    + "input_corruption=none,label_noise=0.0,label_noise_mode=uniform,learning_rate=0.001,loss=cross_entropy,"
+                    + "loss_tolerance=0.0,lr_schedule=constant,lr_step_every=100,lr_step_factor=0.1,model=mlp,momentum=0.0,"
+                    + "optimizer=adam,parameterization=standard,precision=float32,preprocess=center,seed=0,stop=none,"
+                    + "target=class,test_size=1000,train_size=200,weight_decay=0.0,width=8,seed=0")
+    }
+}
+
+@Suite struct WidthRefinementTests {
+    typealias Cell = WidthRefinement.Cell
+
+    @Test func jammingBisectsTheBracketGeometrically() {
+        let cells = [Cell(width: 2, fitted: 0, seeds: 4, testLoss: 1), Cell(width: 8, fitted: 2, seeds: 4, testLoss: 1),
+                     Cell(width: 32, fitted: 4, seeds: 4, testLoss: 1), Cell(width: 64, fitted: 4, seeds: 4, testLoss: 1)]
+        #expect(WidthRefinement.next(rule: "jamming", cells: cells) == [16])
+        // Adjacent widths: nothing to add; every width fits: N* is below the grid.
+        #expect(WidthRefinement.next(rule: "jamming", cells: [Cell(width: 7, fitted: 0, seeds: 1, testLoss: 0),
+                                                              Cell(width: 8, fitted: 1, seeds: 1, testLoss: 0)]) == [])
+        #expect(WidthRefinement.next(rule: "jamming", cells: [Cell(width: 7, fitted: 1, seeds: 1, testLoss: 0)]) == [])
+    }
+
+    @Test func peakBisectsBothSides() {
+        let cells = [100, 200, 400].map { Cell(width: $0, fitted: 0, seeds: 1, testLoss: $0 == 200 ? 9 : 1) }
+        #expect(WidthRefinement.next(rule: "peak", cells: cells) == [141, 283])
+    }
+}
