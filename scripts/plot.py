@@ -50,7 +50,7 @@ def curves(tasks, metrics, metric, group_keys):
     return out
 
 
-FLOOR = {"mse": 1e-3, "error": 0.0}
+FLOOR = {"mse": 1e-3, "error": 0.0, "loss": 1e-3}
 
 
 def ensemble_curves(path, swept):
@@ -62,7 +62,7 @@ def ensemble_curves(path, swept):
         for row in csv.DictReader(f):
             cfg = json.loads(row["config"])
             group = tuple((k, cfg[k]) for k in swept)
-            for kind in ("mse", "error"):
+            for kind in ("mse", "loss", "error"):
                 v = row.get(f"ensemble_test_{kind}", "")
                 if v:
                     out[(kind, group)].append((cfg["width"], float(v)))
@@ -86,7 +86,7 @@ def main():
                    and len({json.dumps(c[k]) for c in configs}) > 1)
     written = []
     ensembles = ensemble_curves(args.cells, swept)
-    for kind in ("mse", "error"):
+    for kind in ("mse", "loss", "error"):
         names = [f"train_{kind}", f"test_{kind}"]
         if not any(n in m for m in metrics.values() for n in names):
             continue
@@ -95,7 +95,8 @@ def main():
         thresholds = set()
         for name in names:
             split = name.split("_")[0]
-            for group, seeds in sorted(curves(tasks, metrics, name, swept).items()):
+            for g, (group, seeds) in enumerate(sorted(curves(tasks, metrics, name, swept).items())):
+                style = ["-", "--", ":", "-."][g % 4]   # one line style per group (e.g. label noise)
                 label = f"{split}" + ("" if not group else " " + ", ".join(f"{k}={v}" for k, v in group))
                 by_width = defaultdict(list)
                 floor = FLOOR[kind]
@@ -108,7 +109,7 @@ def main():
                 ws = sorted(by_width)
                 means = [sum(by_width[w]) / len(by_width[w]) for w in ws]
                 clipped = floor > 0 and any(m < floor for m in means)
-                ax.plot(ws, [max(m, floor) for m in means], color=colors[split], lw=2.2, marker="o", ms=3,
+                ax.plot(ws, [max(m, floor) for m in means], color=colors[split], lw=2.2, marker="o", ms=3, ls=style,
                         label=label + f" (mean of {len(seeds)} seeds)" + (f"; < {floor:g} drawn at {floor:g}" if clipped else ""))
                 if split == "test" and ensembles.get((kind, group)):
                     pts = sorted(ensembles[(kind, group)])
@@ -122,12 +123,12 @@ def main():
             ax.axvline(n, color="gray", ls="--", lw=1)
             ax.text(n, ax.get_ylim()[0], f" N = n = {n}", va="bottom", ha="left", fontsize=8, color="gray")
         ax.set_xscale("log")
-        if kind == "mse":
+        if kind in ("mse", "loss"):
             ax.set_yscale("log")
-            ax.set_ylim(bottom=FLOOR["mse"] / 2)
+            ax.set_ylim(bottom=FLOOR[kind] / 2)
         is_rf = all(cfg.get("model") == "random_features" for _, _, cfg in tasks.values())
         ax.set_xlabel("number of random features N" if is_rf else "width (hidden units per layer)")
-        ax.set_ylabel("MSE" if kind == "mse" else "classification error")
+        ax.set_ylabel({"mse": "MSE", "loss": "training loss function", "error": "classification error"}[kind])
         ax.set_title(f"{os.path.basename(store)}: {kind} against N")
         ax.legend(fontsize=8)
         fig.tight_layout()

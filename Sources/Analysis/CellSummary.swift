@@ -128,6 +128,8 @@ public final class CellStatisticsBuilder {
             c.ensembleSize = acc.count
             c.ensemble = EnsembleMetrics.evaluate(acc.ensembleMean, targets: y, rows: acc.rows, cols: acc.cols,
                                                   classification: acc.classification)
+            // Cross-entropy outputs are logits: their squared distance to one-hot targets means nothing.
+            if c.configString("loss") == "cross_entropy" { c.ensemble["test_mse"] = nil }
             if acc.count >= 2 { c.fluctuation = acc.fluctuation }
             c.errorBySize = acc.errorBySize
             c.memberErrorInterval = Bootstrap.meanInterval(acc.memberErrors, key: cell)

@@ -4,7 +4,8 @@ import Foundation
 /// cell, mean ± std over seeds, then the ensemble-averaged prediction's test metrics.
 public enum SummaryTable {
     /// Metrics shown in the table, in this order, when present; `all` adds the rest.
-    static let preferred = ["train_mse", "test_mse", "train_error", "test_error", "readout_norm"]
+    static let preferred = ["train_loss", "test_loss", "train_mse", "test_mse", "train_error", "test_error",
+                            "readout_norm", "epochs"]
     static let ensembleNames = ["test_mse", "test_error"]
 
     static func metricNames(_ cells: [CellSummary], all: Bool) -> [String] {
