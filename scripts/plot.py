@@ -129,7 +129,7 @@ def main():
         is_rf = all(cfg.get("model") == "random_features" for _, _, cfg in tasks.values())
         ax.set_xlabel("number of random features N" if is_rf else "width (hidden units per layer)")
         ax.set_ylabel({"mse": "MSE", "loss": "training loss function", "error": "classification error"}[kind])
-        ax.set_title(f"{os.path.basename(store)}: {kind} against N")
+        ax.set_title(f"{os.path.basename(store)}: {kind} against " + ("N" if is_rf else "width"))
         ax.legend(fontsize=8)
         fig.tight_layout()
         path = os.path.join(outdir, f"{kind}-vs-width.png")
