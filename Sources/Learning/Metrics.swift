@@ -28,11 +28,12 @@ public enum Metrics {
         }
     }
 
-    /// Fraction of rows whose argmax differs from the label.
+    /// Fraction of rows whose prediction differs from the label: argmax for several
+    /// outputs; for one output (binary tasks, targets +-1) label 1 when f > 0.
     @inlinable public static func classificationError<T: BLASScalar>(_ f: Matrix<T>, labels: [Int]) -> Double {
         precondition(f.rows == labels.count, "\(f.rows) predictions for \(labels.count) labels")
         guard !labels.isEmpty else { return 0 }
-        let predicted = argmax(f)
+        let predicted = f.cols == 1 ? f.storage.map { $0.isNaN ? -1 : ($0 > 0 ? 1 : 0) } : argmax(f)
         let wrong = zip(predicted, labels).filter { $0 != $1 }.count
         return Double(wrong) / Double(labels.count)
     }

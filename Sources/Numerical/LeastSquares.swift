@@ -1,3 +1,5 @@
+import COpenBLAS
+
 /// The minimum-norm least-squares solution of A X ≈ B (LAPACK `?gelsd`, by SVD).
 ///
 /// Works for any shape: overdetermined (rows > cols) gives the least-squares fit,
@@ -41,4 +43,22 @@ public func minimumNormLeastSquares<T: BLASScalar>(
     guard info == 0 else { throw LeastSquaresError.lapack(info: info) }
     let x = Matrix<T>(rows: n, cols: nrhs, storage: Array(work.storage[0..<(n * nrhs)]))
     return LeastSquaresSolution(x: x, rank: Int(rank))
+}
+
+/// Solves A X = B for a symmetric positive-definite A by Cholesky (LAPACKE `dposv`,
+/// blocked). Returns nil when A is not positive definite (a kernel matrix of rank
+/// below its size), so the caller can fall back to least squares.
+public func choleskySolve(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Matrix<Double>? {
+    precondition(a.rows == a.cols && a.rows == b.rows, "cholesky: A must be square with B's row count")
+    var factor = a.storage
+    var x = b.storage
+    let n = a.rows, nrhs = b.cols
+    let info = factor.withUnsafeMutableBufferPointer { pa in
+        x.withUnsafeMutableBufferPointer { pb in
+            LAPACKE_dposv(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(nrhs),
+                          pa.baseAddress!, Int32(max(1, n)), pb.baseAddress!, Int32(max(1, nrhs)))
+        }
+    }
+    guard info == 0 else { return nil }
+    return Matrix(rows: n, cols: nrhs, storage: x)
 }

@@ -109,6 +109,9 @@ public struct Plan: Sendable {
         let m = Double(c["test_size"]?.intValue ?? 1)
         let n = Double(c["width"]?.intValue ?? 1)
         let d: Double = (c["dataset"]?.stringValue ?? "").hasPrefix("synthetic") ? 2 : 785
+        if c["model"]?.stringValue == "kernel" {
+            return p * p * p / 3 + (p + m) * p * d
+        }
         if c["model"]?.stringValue == "mlp" {
             let depth = Double(c["depth"]?.intValue ?? 1)
             let parameters = d * n + (depth - 1) * n * n + 10 * n

@@ -61,11 +61,12 @@ public struct SpecKey: Sendable {
 
 public enum SpecSchema {
     /// Model kinds a spec may name.
-    public static let models = ["random_features", "mlp"]
+    public static let models = ["random_features", "mlp", "kernel"]
     /// Datasets a spec may name.
     public static let datasets = ["fashion-mnist", "idx", "synthetic-toy", "synthetic-linear"]
 
     static let mlp: Set<String> = ["mlp"]
+    static let networks: Set<String> = ["random_features", "mlp"]
     static let big = 10_000_000
 
     public static let keys: [SpecKey] = [
@@ -100,9 +101,14 @@ public enum SpecSchema {
                 "Zhang et al.'s input corruptions, applied to train and test inputs."),
 
         // Model
-        SpecKey("width", .int(min: 1, max: big), nil, "N: random features (random_features); units per hidden layer (mlp)."),
-        SpecKey("precision", .choice(["float32", "float64"]), .string("float64"),
-                "Arithmetic of the model and its outputs (mlp defaults to float32)."),
+        SpecKey("width", .int(min: 1, max: big), nil, models: networks,
+                "N: random features (random_features); units per hidden layer (mlp)."),
+        SpecKey("precision", .choice(["float32", "float64"]), .string("float64"), models: networks,
+                "Arithmetic of the model and its outputs (mlp defaults to float32; kernel is always float64)."),
+        SpecKey("kernel", .choice(KernelKind.allCases.map(\.rawValue)), .string("gaussian"), models: ["kernel"],
+                "Kernel of min-norm interpolation: gaussian, linear (x.x' + 1), ntk (one-hidden-layer ReLU NTK)."),
+        SpecKey("bandwidth", .double(min: 0, max: .infinity), .double(0), models: ["kernel"],
+                "Gaussian kernel width s; 0 means sqrt(D) (inputs are centered, so ||x - x'||^2 ~ D scale)."),
         SpecKey("depth", .int(min: 1, max: 1000), .int(1), models: mlp, "Hidden layers."),
         SpecKey("activation", .choice(Activation.allCases.map(\.rawValue)), .string("relu"), models: mlp, "Hidden nonlinearity."),
         SpecKey("parameterization", .choice(["standard", "ntk"]), .string("standard"), models: mlp,

@@ -105,7 +105,8 @@ public final class TaskRunner: @unchecked Sendable {
         let task = self.task(index)
         let data = try prepared(dataKey: task.dataKey).split
         var outcome: TaskOutcome
-        switch (task.string("model"), task.string("precision")) {
+        switch (task.string("model"), task.config["precision"]?.stringValue ?? "float64") {
+        case ("kernel", _): outcome = try Self.kernel(task: task, data: data)
         case ("mlp", "float32"):
             outcome = Self.mlp(task: task, data: data.converted(to: Float.self), plan: plan, train: MLPTraining.train)
         case ("mlp", _):
@@ -141,6 +142,27 @@ public final class TaskRunner: @unchecked Sendable {
             metrics["test_error"] = Metrics.classificationError(fTest, labels: testLabels)
         }
         let diverged = Metrics.hasNonFinite(fTest) || Metrics.hasNonFinite(model.readout)
+        return TaskOutcome(taskIndex: task.index, status: diverged ? .diverged : .ok, metrics: metrics,
+                           outputs: encodeOutputs(fTest, task), dataKey: task.dataKey, wallSeconds: 0)
+    }
+
+    static func kernel(task: PlannedTask, data: DataSplit<Double>) throws -> TaskOutcome {
+        let kind = KernelKind(rawValue: task.string("kernel"))!
+        let s = task.config["bandwidth"]?.doubleValue ?? 0
+        let model = try KernelInterpolation.fit(inputs: data.train.inputs, targets: data.train.targets, kind: kind,
+                                                bandwidth: s > 0 ? s : Double(data.inputDimension).squareRoot())
+        let fTrain = model.predict(data.train.inputs), fTest = model.predict(data.test.inputs)
+        var metrics: [String: Double] = [
+            "train_mse": Metrics.meanSquaredError(fTrain, data.train.targets),
+            "test_mse": Metrics.meanSquaredError(fTest, data.test.targets),
+            "rkhs_norm": model.rkhsNorm,
+            "exact_interpolation": model.exact ? 1 : 0,
+        ]
+        if let labels = data.train.labels, let testLabels = data.test.labels {
+            metrics["train_error"] = Metrics.classificationError(fTrain, labels: labels)
+            metrics["test_error"] = Metrics.classificationError(fTest, labels: testLabels)
+        }
+        let diverged = Metrics.hasNonFinite(fTest)
         return TaskOutcome(taskIndex: task.index, status: diverged ? .diverged : .ok, metrics: metrics,
                            outputs: encodeOutputs(fTest, task), dataKey: task.dataKey, wallSeconds: 0)
     }

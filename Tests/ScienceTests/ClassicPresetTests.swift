@@ -59,4 +59,19 @@ import TestSupport
         #expect(error[0] < error[1] && error[1] < error[2] && abs(error[2] - 0.9) < 0.04, "test error \(error)")
         #expect(epochs[2] > epochs[0] && epochs[2] < 10 * epochs[0], "epochs to fit \(epochs)")
     }
+
+    /// Zhang et al. section 5: with P = 300 < D every kernel matrix is positive
+    /// definite, each interpolant has zero training error by construction, and the
+    /// Gaussian and NTK ones still generalize.
+    @Test func kernelInterpolantsFitExactlyAndGeneralize() throws {
+        let (cells, dir) = try run("kernel-interpolation-quick")
+        defer { dir.remove() }
+        for c in cells {
+            #expect(c.metrics["exact_interpolation"]!.mean == 1 && c.metrics["train_error"]!.mean == 0
+                    && c.metrics["train_mse"]!.mean < 1e-10, "\(c.cell)")
+            if !c.cell.contains("linear") {
+                #expect(c.metrics["test_error"]!.mean < 0.35, "\(c.cell): \(c.metrics["test_error"]!.mean)")
+            }
+        }
+    }
 }
