@@ -14,6 +14,11 @@ public struct TrainingOutcome<T: BLASScalar>: Sendable {
     public var curves: TrainingCurves
     /// Wall time of each epoch's training steps (without curve or stop-rule evaluation).
     public var epochSeconds: [Double]
+    /// The parameters at the start and at the end of training (for pruning and rewinding).
+    public var initialParameters: [T]
+    public var finalParameters: [T]
+    /// The parameters after `snapshotEpoch` epochs, when asked for (rewinding to an early iteration).
+    public var snapshotParameters: [T]?
     /// f(x_test): M x C.
     public var testOutputs: Matrix<T>
 }
@@ -36,13 +41,22 @@ public final class MLPTrainer<T: BLASScalar> {
         self.data = data
     }
 
-    public func train(initStream: inout RandomStream, batchStream: inout RandomStream) -> TrainingOutcome<T> {
+    /// Trains from weights drawn from `initStream`, or from `startParameters` when given. With a
+    /// `mask` (1 keeps a parameter, 0 prunes it; same layout as the parameters) the
+    /// pruned parameters start at zero and stay exactly zero: their gradients are
+    /// masked, so the optimizer's moments of them stay zero too, and the weights are
+    /// masked again after every step.
+    public func train(initStream: inout RandomStream, batchStream: inout RandomStream,
+                      from startParameters: [T]? = nil, mask: [T]? = nil, snapshotEpoch: Int? = nil) -> TrainingOutcome<T> {
         let start = Date()
         let p = data.train.count, d = data.inputDimension, c = data.outputDimension
         let b = min(config.batchSize ?? p, p)
         let net = MLPNetwork<T>(architecture: architecture, capacity: max(b, min(evaluationChunk, max(p, data.test.count))))
         net.initialize(stream: &initStream)
+        if let startParameters { net.parameters = startParameters }
+        if let mask { applyMask(&net.parameters, mask) }
         let initial = net.parameters
+        var rewindPoint: [T]? = snapshotEpoch == 0 ? initial : nil
         var optimizer = Optimizer<T>(kind: config.optimizer, parameterCount: architecture.parameterCount)
         var curves = TrainingCurves()
         let curveEpochs = config.curveEpochs
@@ -94,10 +108,17 @@ public final class MLPTrainer<T: BLASScalar> {
                     wrongThisEpoch += countWrong(net.outputs, rows: rows, cols: c) { labels[order[begin + $0]] }
                 }
                 net.backward(gradient)
-                optimizer.update(&net.parameters, gradient: net.gradients, learningRate: lr)
+                if let mask {
+                    applyMask(&net.gradients, mask)
+                    optimizer.update(&net.parameters, gradient: net.gradients, learningRate: lr)
+                    applyMask(&net.parameters, mask)
+                } else {
+                    optimizer.update(&net.parameters, gradient: net.gradients, learningRate: lr)
+                }
                 begin += rows
             }
             epochSeconds.append(Date().timeIntervalSince(epochStart))
+            if epoch == snapshotEpoch { rewindPoint = net.parameters }
             // Stop rules. The batch statistics above were taken while the weights moved,
             // so a candidate stop is confirmed on the whole training set first.
             if config.stopAtInterpolation && wrongThisEpoch == 0 && (!config.loss.isHinge || unsatisfiedThisEpoch == 0) {
@@ -113,7 +134,7 @@ public final class MLPTrainer<T: BLASScalar> {
                 stopReason = "max_seconds"
             }
             let stopping = stopReason != "max_epochs" || epoch == config.maxEpochs
-            if curveEpochs.contains(epoch) || (stopping && config.curvePoints > 0) {
+            if curveEpochs.contains(epoch) || (stopping && !curveEpochs.isEmpty) {
                 curves.append(epoch: epoch, snapshot())
             }
             if stopReason != "max_epochs" { break }
@@ -125,11 +146,12 @@ public final class MLPTrainer<T: BLASScalar> {
         var metrics = train.metrics.merging(test.metrics) { $1 }
         metrics["weight_distance"] = distance(net.parameters, initial)
         metrics["epochs"] = Double(epoch)
-        if diverged && curves.epochs.last != epoch && config.curvePoints > 0 { curves.append(epoch: epoch, metrics) }
+        if diverged && curves.epochs.last != epoch && !curveEpochs.isEmpty { curves.append(epoch: epoch, metrics) }
         let anyNonFinite = test.outputs.storage.contains { !$0.isFinite }
         return TrainingOutcome(diverged: diverged || anyNonFinite, stopReason: anyNonFinite && !diverged ? "diverged" : stopReason,
                                epochs: epoch, metrics: metrics, curves: curves, epochSeconds: epochSeconds,
-                               testOutputs: test.outputs)
+                               initialParameters: initial, finalParameters: net.parameters,
+                               snapshotParameters: rewindPoint, testOutputs: test.outputs)
     }
 
     /// Loss, error, unsatisfied margins and ||f|| = sqrt(mean_i ||f(x_i)||^2) on a whole set,
@@ -190,6 +212,12 @@ public final class MLPTrainer<T: BLASScalar> {
         return wrong
     }
 
+    func applyMask(_ values: inout [T], _ mask: [T]) {
+        values.withUnsafeMutableBufferPointer { v in
+            mask.withUnsafeBufferPointer { m in for i in v.indices { v[i] *= m[i] } }
+        }
+    }
+
     func distance(_ a: [T], _ b: [T]) -> Double {
         var s = 0.0
         for i in a.indices { let d = a[i].double - b[i].double; s += d * d }
@@ -212,5 +240,20 @@ public enum MLPTraining {
                              initStream: inout RandomStream, batchStream: inout RandomStream) -> TrainingOutcome<Double> {
         MLPTrainer<Double>(architecture: architecture, config: config, data: data)
             .train(initStream: &initStream, batchStream: &batchStream)
+    }
+}
+
+extension MLPTraining {
+    /// Lottery-ticket rounds (see `LotteryTicket`), specialized here like `train`.
+    public static func lottery(architecture: MLPArchitecture, config: TrainingConfig, data: DataSplit<Float>,
+                               pruning: PruningConfig, seed: UInt64, key: String)
+        -> (rounds: [LotteryRound], last: TrainingOutcome<Float>) {
+        LotteryTicket.run(architecture: architecture, config: config, data: data, pruning: pruning, seed: seed, key: key)
+    }
+
+    public static func lottery(architecture: MLPArchitecture, config: TrainingConfig, data: DataSplit<Double>,
+                               pruning: PruningConfig, seed: UInt64, key: String)
+        -> (rounds: [LotteryRound], last: TrainingOutcome<Double>) {
+        LotteryTicket.run(architecture: architecture, config: config, data: data, pruning: pruning, seed: seed, key: key)
     }
 }

@@ -49,8 +49,12 @@ public struct TrainingConfig: Sendable, Equatable {
         self.curvePoints = curvePoints
     }
 
+    /// Record curves at every epoch (early-stopping analysis), whatever `curvePoints` says.
+    public var everyEpoch = false
+
     /// The epochs whose curves are recorded (besides the last one run).
     public var curveEpochs: Set<Int> {
+        if everyEpoch { return Set(0...max(0, maxEpochs)) }
         guard curvePoints > 0, maxEpochs >= 1 else { return [] }
         var out: Set<Int> = [0, 1, maxEpochs]
         let top = log(Double(maxEpochs))

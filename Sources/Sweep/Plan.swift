@@ -31,7 +31,10 @@ public struct PlannedTask: Sendable, Equatable {
     /// All values that change what the task computes, sorted by key: the identity
     /// its random streams are derived from (never the rank or the file order).
     public var canonicalConfig: String {
-        config.filter { SpecSchema.key($0.key)?.affectsResults ?? true }
+        config.filter { entry in
+            guard let key = SpecSchema.key(entry.key) else { return true }
+            return key.affectsResults && (key.inIdentityAtDefault || entry.value != key.defaultValue)
+        }
             .sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value)" }
             .joined(separator: ",") + ",seed=\(seed)"
@@ -114,8 +117,13 @@ public struct Plan: Sendable {
         }
         if c["model"]?.stringValue == "mlp" {
             let depth = Double(c["depth"]?.intValue ?? 1)
-            let parameters = d * n + (depth - 1) * n * n + 10 * n
-            return Double(c["epochs"]?.intValue ?? 1) * p * parameters
+            var parameters = d * n + (depth - 1) * n * n + 10 * n
+            if let layers = c["layers"]?.stringValue, !layers.isEmpty {
+                let widths = [d] + layers.split(separator: "-").compactMap { Double($0) } + [10]
+                parameters = zip(widths, widths.dropFirst()).map { $0 * $1 }.reduce(0, +)
+            }
+            let trainings = 1 + 3 * Double(c["prune_rounds"]?.intValue ?? 0)   // ticket and two controls per round
+            return trainings * Double(c["epochs"]?.intValue ?? 1) * p * parameters
         }
         return (p + m) * n * d + min(p, n) * min(p, n) * max(p, n)
     }

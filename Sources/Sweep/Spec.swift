@@ -232,6 +232,11 @@ public struct Spec: Sendable {
         if single("adaptive")?.stringValue != "none" && values(of: "width").count < 2 {
             throw SpecError(file: file, "key 'adaptive': needs 'width' to be a list of at least two widths to refine between")
         }
+        for layers in values(of: "layers").compactMap(\.stringValue) where !layers.isEmpty {
+            guard layers.range(of: "^[1-9][0-9]{0,6}(-[1-9][0-9]{0,6})*$", options: .regularExpression) != nil else {
+                throw SpecError(file: file, "key 'layers': expected hidden widths like \"300-100\", got '\(layers)'")
+            }
+        }
         for width in values(of: "width").compactMap(\.intValue) where width > 1_000_000 {
             throw SpecError(file: file, "key 'width': \(width) would not fit in memory; use at most 1000000")
         }

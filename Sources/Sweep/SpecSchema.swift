@@ -29,10 +29,15 @@ public struct SpecKey: Sendable {
     public let affectsResults: Bool
     /// The models it applies to; nil for all.
     public let models: Set<String>?
+    /// Whether the key joins a task's stream identity while it holds its default.
+    /// True for the keys of the first release; keys added later set it false, so
+    /// adding them leaves every existing sweep's random streams unchanged.
+    public let inIdentityAtDefault: Bool
     public let doc: String
 
     init(_ name: String, _ kind: Kind, _ defaultValue: SpecValue?, sweepable: Bool = true,
-         affectsResults: Bool = true, models: Set<String>? = nil, _ doc: String) {
+         affectsResults: Bool = true, models: Set<String>? = nil, inIdentityAtDefault: Bool = true, _ doc: String) {
+        self.inIdentityAtDefault = inIdentityAtDefault
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
@@ -110,6 +115,8 @@ public enum SpecSchema {
         SpecKey("bandwidth", .double(min: 0, max: .infinity), .double(0), models: ["kernel"],
                 "Gaussian kernel width s; 0 means sqrt(D) (inputs are centered, so ||x - x'||^2 ~ D scale)."),
         SpecKey("depth", .int(min: 1, max: 1000), .int(1), models: mlp, "Hidden layers."),
+        SpecKey("layers", .text, .string(""), models: mlp, inIdentityAtDefault: false,
+                "Hidden widths as text, e.g. \"300-100\" for LeNet-300-100; overrides depth and width."),
         SpecKey("activation", .choice(Activation.allCases.map(\.rawValue)), .string("relu"), models: mlp, "Hidden nonlinearity."),
         SpecKey("parameterization", .choice(["standard", "ntk"]), .string("standard"), models: mlp,
                 "standard: He/LeCun normal init; ntk: N(0,1) weights, layer outputs scaled by 1/sqrt(fan-in)."),
@@ -143,6 +150,15 @@ public enum SpecSchema {
                     + "does not fit and the next where all do; peak bisects around the width of largest test loss."),
         SpecKey("adaptive_steps", .int(min: 1, max: 64), .int(4), sweepable: false, affectsResults: false,
                 "Widths the adaptive mode may add per group (each with every seed)."),
+        SpecKey("prune_rounds", .int(min: 0, max: 100), .int(0), models: mlp, inIdentityAtDefault: false,
+                "Lottery tickets (Frankle & Carbin): rounds of magnitude pruning, rewinding and retraining after the "
+                    + "dense run, each also training two controls (random re-initialization, random mask). 0: off."),
+        SpecKey("prune_rate", .double(min: 0, max: 1), .double(0.2), models: mlp, inIdentityAtDefault: false,
+                "Fraction of each hidden layer's remaining weights pruned per round."),
+        SpecKey("prune_rate_output", .double(min: 0, max: 1), .double(0.1), models: mlp, inIdentityAtDefault: false,
+                "Fraction of the output layer's remaining weights pruned per round."),
+        SpecKey("rewind_epoch", .int(min: 0, max: big), .int(0), models: mlp, inIdentityAtDefault: false,
+                "Rewind tickets to the weights after this many epochs (0: the initialization)."),
         SpecKey("outputs", .choice(["all", "float16", "none"]), .string("all"), sweepable: false, affectsResults: false,
                 "Keep every net's raw test-set outputs in the store: all (in its precision), float16 (half the "
                     + "bytes of float32, ~3 digits; ensemble statistics are then computed from the rounded values), or none."),

@@ -108,9 +108,10 @@ public final class TaskRunner: @unchecked Sendable {
         switch (task.string("model"), task.config["precision"]?.stringValue ?? "float64") {
         case ("kernel", _): outcome = try Self.kernel(task: task, data: data)
         case ("mlp", "float32"):
-            outcome = Self.mlp(task: task, data: data.converted(to: Float.self), plan: plan, train: MLPTraining.train)
+            outcome = Self.mlp(task: task, data: data.converted(to: Float.self), plan: plan, train: MLPTraining.train,
+                               lottery: MLPTraining.lottery)
         case ("mlp", _):
-            outcome = Self.mlp(task: task, data: data, plan: plan, train: MLPTraining.train)
+            outcome = Self.mlp(task: task, data: data, plan: plan, train: MLPTraining.train, lottery: MLPTraining.lottery)
         case (_, "float32"): outcome = try Self.randomFeatures(task: task, data: data.converted(to: Float.self), plan: plan)
         default: outcome = try Self.randomFeatures(task: task, data: data, plan: plan)
         }
@@ -171,16 +172,49 @@ public final class TaskRunner: @unchecked Sendable {
                                       inout RandomStream) -> TrainingOutcome<T>
 
     /// `train` is `MLPTraining.train` for T: the specialized entry point (see there).
-    static func mlp<T: BLASScalar>(task: PlannedTask, data: DataSplit<T>, plan: Plan, train: Train<T>) -> TaskOutcome {
+    typealias Lottery<T: BLASScalar> = (MLPArchitecture, TrainingConfig, DataSplit<T>, PruningConfig, UInt64, String)
+        -> (rounds: [LotteryRound], last: TrainingOutcome<T>)
+
+    static func mlp<T: BLASScalar>(task: PlannedTask, data: DataSplit<T>, plan: Plan, train: Train<T>,
+                                   lottery: Lottery<T>) -> TaskOutcome {
+        let layers = task.config["layers"]?.stringValue ?? ""
+        let hidden = layers.isEmpty ? [Int](repeating: task.int("width"), count: task.int("depth"))
+                                    : layers.split(separator: "-").map { Int($0)! }
         let architecture = MLPArchitecture(
-            inputs: data.inputDimension, depth: task.int("depth"), width: task.int("width"),
+            inputs: data.inputDimension, hidden: hidden,
             outputs: data.outputDimension, activation: Activation(rawValue: task.string("activation"))!,
             parameterization: Parameterization(rawValue: task.string("parameterization"))!)
         let config = trainingConfig(task)
-        var init_ = stream("init", task, plan)
-        var batches = stream("batches", task, plan)
-        let result = train(architecture, config, data, &init_, &batches)
-        var metrics = result.metrics
+        let result: TrainingOutcome<T>
+        var roundCurves: TrainingCurves?
+        var roundMetrics: [String: Double] = [:]
+        if let rounds = task.config["prune_rounds"]?.intValue, rounds > 0 {
+            let pruning = PruningConfig(rounds: rounds, hiddenRate: task.config["prune_rate"]!.doubleValue!,
+                                        outputRate: task.config["prune_rate_output"]!.doubleValue!,
+                                        rewindEpoch: task.int("rewind_epoch"))
+            let out = lottery(architecture, config, data, pruning, plan.spec.sweepSeed, task.canonicalConfig)
+            result = out.last
+            // Curves indexed by round: weights remaining, and per variant test error and early-stop epoch.
+            var curves = TrainingCurves()
+            for r in out.rounds {
+                var values = ["weights_remaining": r.weightsRemaining]
+                for (name, e) in r.testError { values["\(name)_test_error"] = e }
+                for (name, e) in r.earlyStopEpoch { values["\(name)_early_stop_epoch"] = e }
+                curves.epochs.append(r.round)
+                for (k, v) in values { curves.series[k, default: []].append(v) }
+                if r.round == out.rounds.last!.round { roundMetrics = values }
+            }
+            // Series missing in round 0 (the controls) are padded with NaN so every series has a value per round.
+            for (k, v) in curves.series where v.count < curves.epochs.count {
+                curves.series[k] = [Double](repeating: .nan, count: curves.epochs.count - v.count) + v
+            }
+            roundCurves = curves
+        } else {
+            var init_ = stream("init", task, plan)
+            var batches = stream("batches", task, plan)
+            result = train(architecture, config, data, &init_, &batches)
+        }
+        var metrics = result.metrics.merging(roundMetrics) { $1 }
         metrics["parameters"] = Double(architecture.parameterCount)
         if data.classes == 0 {   // regression: the MSE under its usual name too
             metrics["train_mse"] = metrics["train_loss"]
@@ -190,7 +224,7 @@ public final class TaskRunner: @unchecked Sendable {
                                   outputs: encodeOutputs(result.testOutputs, task),
                                   dataKey: task.dataKey, wallSeconds: 0)
         outcome.stopReason = result.stopReason
-        outcome.curves = result.curves
+        outcome.curves = roundCurves ?? result.curves
         return outcome
     }
 

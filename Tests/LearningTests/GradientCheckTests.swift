@@ -165,3 +165,38 @@ import TestSupport
         #expect(out.diverged && out.stopReason == "diverged")
     }
 }
+
+@Suite struct PruningTests {
+    /// Masked weights start at zero and are still exactly zero after training, with
+    /// Adam and with SGD momentum and weight decay.
+    @Test(arguments: [OptimizerKind.adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01),
+                      .sgd(momentum: 0.9, weightDecay: 0.01)])
+    func prunedWeightsStayExactlyZero(optimizer: OptimizerKind) {
+        let data = TrainerTests().data()
+        let arch = MLPArchitecture(inputs: 5, hidden: [16, 8], outputs: 2)
+        var s = RandomStream(seed: 1, ["mask"])
+        let mask: [Double] = (0..<arch.parameterCount).map { _ in s.nextUniform() < 0.5 ? 0 : 1 }
+        let config = TrainingConfig(loss: .crossEntropy, optimizer: optimizer, learningRate: 0.01, batchSize: 16, maxEpochs: 20)
+        var a = RandomStream(seed: 2, ["init"]), b = RandomStream(seed: 2, ["batches"])
+        let out = MLPTrainer<Double>(architecture: arch, config: config, data: data)
+            .train(initStream: &a, batchStream: &b, mask: mask)
+        #expect(zip(mask, out.finalParameters).allSatisfy { $0 == 1 || $1 == 0 })
+        #expect(zip(mask, out.finalParameters).contains { $0 == 1 && $1 != 0 })
+    }
+
+    @Test func lotteryRoundsPruneTheRightFractions() {
+        let data = TrainerTests().data()
+        let arch = MLPArchitecture(inputs: 5, hidden: [40, 20], outputs: 2)
+        let config = TrainingConfig(loss: .crossEntropy, optimizer: .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0),
+                                    learningRate: 0.01, batchSize: 16, maxEpochs: 3)
+        let out = MLPTraining.lottery(architecture: arch, config: config, data: data,
+                                      pruning: PruningConfig(rounds: 3, hiddenRate: 0.5, outputRate: 0.5),
+                                      seed: 1, key: "test")
+        #expect(out.rounds.map(\.round) == [0, 1, 2, 3])
+        // Half of every layer's remaining weights per round: 1, 1/2, 1/4, 1/8 (to rounding).
+        for (r, expected) in zip(out.rounds, [1.0, 0.5, 0.25, 0.125]) {
+            #expect(abs(r.weightsRemaining - expected) < 0.01, "round \(r.round): \(r.weightsRemaining)")
+        }
+        #expect(out.rounds.last!.testError.keys.sorted() == ["random", "reinit", "ticket"])
+    }
+}

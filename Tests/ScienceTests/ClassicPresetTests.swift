@@ -74,4 +74,24 @@ import TestSupport
             }
         }
     }
+
+    /// Frankle & Carbin: at about 10 % of the weights (10 rounds of 20 % pruning), the
+    /// ticket rewound to its initialization beats the same mask re-initialized.
+    @Test func rewoundTicketBeatsRandomReinitialization() throws {
+        let dir = try TemporaryDirectory("lottery")
+        defer { dir.remove() }
+        let store = dir.file("lottery.sqlite")
+        let spec = OverparamBinary.packageRoot + "/sweeps/lottery-tickets-quick.yaml"
+        let r = try OverparamBinary.run(ranks: 2, ["sweep", spec, "--store", store, "--quiet"])
+        try #require(r.status == 0, "\(r.output)")
+        let s = try SweepStore.open(path: store)
+        let result = try #require(try s.results().first)
+        let remaining = try #require(result.metrics["weights_remaining"])
+        #expect(remaining > 0.09 && remaining < 0.12, "weights remaining \(remaining)")
+        let ticket = try #require(result.metrics["ticket_test_error"]), reinit = try #require(result.metrics["reinit_test_error"])
+        #expect(ticket < reinit, "ticket \(ticket), re-initialized \(reinit)")
+        // Rounds are stored as curves (epoch = round), 0 through 10.
+        let rounds = Set(try s.curves(taskIndex: 0).filter { $0.name == "weights_remaining" }.map(\.epoch))
+        #expect(rounds == Set(0...10))
+    }
 }
