@@ -58,7 +58,7 @@ import Testing
         ("width: -5", "key 'width': expected an integer >= 1, got '-5'"),
         ("width: [10, 10]", "value 10 is listed twice"),
         ("seeds: 0", "key 'seeds': expected a count"),
-        ("model: transformer", "key 'model': expected one of random_features, mlp, got 'transformer'"),
+        ("model: transformer", "key 'model': expected one of random_features, mlp, kernel, got 'transformer'"),
         ("name: [a, b]", "key 'name' takes one value, not a list"),
         ("name: ../evil", "may hold only letters"),
         ("width: {a: 1}", "key 'width': expected an integer >= 1, got a mapping"),
