@@ -137,8 +137,46 @@ def main():
         plt.close(fig)
         written.append(path)
     written += fluctuation_figures(args.cells, outdir)
+    written += lottery_figure(store, outdir)
     for p in written:
         print(f"wrote {p}")
+
+
+def lottery_figure(store, outdir):
+    """Frankle & Carbin's figure from the rounds a lottery-ticket sweep stores as curves
+    (epoch = round): test error and early-stopping epoch against the weights remaining,
+    for the rewound ticket and its two controls, mean over seeds."""
+    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    rows = db.execute("select task_idx, epoch, name, value from curves where name in "
+                      "('weights_remaining', 'ticket_test_error', 'reinit_test_error', 'random_test_error', "
+                      "'ticket_early_stop_epoch', 'reinit_early_stop_epoch', 'random_early_stop_epoch')").fetchall()
+    if not rows:
+        return []
+    per = defaultdict(lambda: defaultdict(dict))   # round -> name -> task -> value
+    for task, rnd, name, value in rows:
+        if value is not None:
+            per[rnd][name][task] = value
+    rounds = sorted(per)
+    remaining = [100 * sum(per[r]["weights_remaining"].values()) / len(per[r]["weights_remaining"]) for r in rounds]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.2))
+    for variant, color, label in (("ticket", "tab:blue", "ticket (rewound to init)"),
+                                  ("reinit", "tab:orange", "same mask, random re-init"),
+                                  ("random", "tab:green", "random mask, same sizes")):
+        for ax, metric in ((ax1, "test_error"), (ax2, "early_stop_epoch")):
+            pts = [(w, sum(per[r][f"{variant}_{metric}"].values()) / len(per[r][f"{variant}_{metric}"]))
+                   for w, r in zip(remaining, rounds) if per[r].get(f"{variant}_{metric}")]
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", color=color, label=label, ms=3)
+    for ax, ylabel in ((ax1, "test error"), (ax2, "epoch of lowest test loss")):
+        ax.set_xscale("log")
+        ax.invert_xaxis()
+        ax.set_xlabel("weights remaining (%)")
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = os.path.join(outdir, "lottery-tickets.png")
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return [path]
 
 
 def fluctuation_figures(cells_csv, outdir):
