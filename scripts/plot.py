@@ -138,8 +138,52 @@ def main():
         written.append(path)
     written += fluctuation_figures(args.cells, outdir)
     written += lottery_figure(store, outdir)
+    written += regression_figure(store, outdir)
     for p in written:
         print(f"wrote {p}")
+
+
+DTYPES = {"float16": "<f2", "float32": "<f4", "float64": "<f8"}
+
+
+def regression_figure(store, outdir):
+    """For 1-D synthetic sets: the training points, every task's fit on the test inputs
+    (one line per seed) and the least-squares line of the same points."""
+    import numpy as np
+    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    arrays = {(k, n): np.frombuffer(d, dtype=DTYPES[t]).reshape(r, c)
+              for k, n, t, r, c, d in db.execute("select data_key, name, dtype, rows, cols, data from data_arrays")}
+    keys = sorted({k for k, n in arrays if n == "train_inputs"})
+    if not keys:
+        return []
+    written = []
+    for i, key in enumerate(keys):
+        x, y, xt = arrays[(key, "train_inputs")][:, 0], arrays[(key, "train_targets")][:, 0], arrays[(key, "test_inputs")][:, 0]
+        fig, ax = plt.subplots(figsize=(6.4, 4.4))
+        ax.scatter(x, y, s=10, color="black", label=f"training points (n = {len(x)})", zorder=3)
+        order = np.argsort(xt)
+        first = True
+        for (dtype, rows, cols, data), in_key in ((r[:4], r[4]) for r in db.execute(
+                "select o.dtype, o.rows, o.cols, o.data, r.data_key from outputs o join results r on r.task_idx = o.task_idx "
+                "where r.status = 'ok'")):
+            if in_key != key:
+                continue
+            f = np.frombuffer(data, dtype=DTYPES[dtype]).reshape(rows, cols)[:, 0]
+            ax.plot(xt[order], f[order], color="tab:red", alpha=0.5, lw=1, label="network fits, one per seed" if first else None)
+            first = False
+        slope, intercept = np.polyfit(x, y, 1)
+        grid = np.linspace(xt.min(), xt.max(), 2)
+        ax.plot(grid, intercept + slope * grid, color="tab:blue", lw=2,
+                label=f"least squares: y = {intercept:.2f} + {slope:.2f} x")
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        path = os.path.join(outdir, f"regression-fits{'' if len(keys) == 1 else f'-{i}'}.png")
+        fig.savefig(path, dpi=130)
+        plt.close(fig)
+        written.append(path)
+    return written
 
 
 def lottery_figure(store, outdir):

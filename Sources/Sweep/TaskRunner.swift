@@ -83,6 +83,22 @@ public final class TaskRunner: @unchecked Sendable {
         return EncodedMatrix(float32: mask.map { $0 ? 1 : 0 }, rows: mask.count, cols: 1)
     }
 
+    /// Arrays worth keeping beside the results for one split: which training labels
+    /// corruption changed (P x 1, 1 = changed), and for the small synthetic sets the
+    /// data itself (train inputs and targets, test inputs), so a figure can draw the
+    /// points and the fits.
+    public func dataArrays(dataKey: String) throws -> [(name: String, array: EncodedMatrix)] {
+        let prepared = try prepared(dataKey: dataKey)
+        var out: [(String, EncodedMatrix)] = []
+        if let mask = try labelChangedMask(dataKey: dataKey) { out.append(("train_label_changed", mask)) }
+        if prepared.split.classes == 0 && prepared.split.inputDimension == 1 {
+            out.append(("train_inputs", EncodedMatrix(prepared.split.train.inputs)))
+            out.append(("train_targets", EncodedMatrix(prepared.split.train.targets)))
+            out.append(("test_inputs", EncodedMatrix(prepared.split.test.inputs)))
+        }
+        return out
+    }
+
     /// Makes a task the adaptive mode added known to this rank.
     public func register(_ task: PlannedTask) {
         lock.lock()

@@ -148,8 +148,8 @@ struct RankZeroSetup {
             for (key, array) in targets { try store.storeTargets(dataKey: key, array) }
         }
         for key in dataKeys {
-            if let mask = try runner.labelChangedMask(dataKey: key) {
-                try store.storeDataArray(dataKey: key, name: "train_label_changed", mask)
+            for (name, array) in try runner.dataArrays(dataKey: key) {
+                try store.storeDataArray(dataKey: key, name: name, array)
             }
         }
         // Tasks the adaptive mode added in an earlier run: derive them again.
