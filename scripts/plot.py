@@ -86,7 +86,8 @@ def main():
                    and len({json.dumps(c[k]) for c in configs}) > 1)
     written = []
     ensembles = ensemble_curves(args.cells, swept)
-    for kind in ("mse", "loss", "error"):
+    widths_swept = len({json.dumps(c.get("width")) for c in configs}) > 1
+    for kind in ("mse", "loss", "error") if widths_swept else ():
         names = [f"train_{kind}", f"test_{kind}"]
         if not any(n in m for m in metrics.values() for n in names):
             continue
@@ -139,11 +140,89 @@ def main():
     written += fluctuation_figures(args.cells, outdir)
     written += lottery_figure(store, outdir)
     written += regression_figure(store, outdir)
+    written += curve_figures(store, outdir)
+    written += noise_figure(tasks, metrics, outdir)
     for p in written:
         print(f"wrote {p}")
 
 
 DTYPES = {"float16": "<f2", "float32": "<f4", "float64": "<f8"}
+
+
+def curve_figures(store, outdir, names=("train_loss", "test_error")):
+    """Per-epoch curves (the `curves` table), mean over seeds, one line per cell:
+    Zhang et al.'s training loss against epochs per corruption, and epoch-wise
+    double descent (test error against epochs per width). Lottery sweeps, whose
+    curves are indexed by round, are drawn by lottery_figure instead."""
+    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    if db.execute("select 1 from curves where name = 'weights_remaining' limit 1").fetchone():
+        return []
+    cell_of = dict(db.execute("select idx, cell from tasks"))
+    written = []
+    for name in names:
+        series = defaultdict(lambda: defaultdict(list))   # cell -> epoch -> values
+        for task, epoch, value in db.execute("select task_idx, epoch, value from curves where name = ?", (name,)):
+            if value is not None:
+                series[cell_of[task]][epoch].append(value)
+        if not series:
+            continue
+        cells = list(series)
+        if len(cells) > 12:
+            # Keep the figure legible: the cells of the last group (all swept values but
+            # width at their last setting, e.g. the highest label noise), then every k-th.
+            def rest(cell):
+                return ",".join(part for part in cell.split(",") if not part.startswith("width="))
+            last = rest(cells[-1])
+            cells = [c for c in cells if rest(c) == last] or cells
+            cells = cells[:: (len(cells) + 11) // 12]
+        fig, ax = plt.subplots(figsize=(6.4, 4.4))
+        cmap = plt.get_cmap("viridis")
+        for i, cell in enumerate(cells):
+            epochs = sorted(series[cell])
+            ax.plot([e + 1 for e in epochs], [sum(series[cell][e]) / len(series[cell][e]) for e in epochs],
+                    color=cmap(i / max(1, len(cells) - 1)), lw=1.5, label=cell)
+        ax.set_xscale("log")
+        if name.endswith("loss"):
+            ax.set_yscale("log")
+        ax.set_xlabel("epoch + 1")
+        ax.set_ylabel(name.replace("_", " "))
+        ax.legend(fontsize=6, ncol=2)
+        fig.tight_layout()
+        path = os.path.join(outdir, f"{name.replace('_', '-')}-vs-epoch.png")
+        fig.savefig(path, dpi=130)
+        plt.close(fig)
+        written.append(path)
+    return written
+
+
+def noise_figure(tasks, metrics, outdir):
+    """Train and test error against label noise p (Zhang et al. Figure 1c), one line
+    per other swept axis, when label_noise is swept and width is not."""
+    configs = [cfg for _, _, cfg in tasks.values()]
+    if len({c.get("label_noise") for c in configs}) < 2 or len({c.get("width") for c in configs}) > 1:
+        return []
+    others = sorted(k for k in configs[0] if k not in ("label_noise", "seed")
+                    and len({json.dumps(c.get(k)) for c in configs}) > 1)
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    for split, style in (("train", "--"), ("test", "-")):
+        groups = defaultdict(lambda: defaultdict(list))
+        for idx, (_, _, cfg) in tasks.items():
+            v = metrics.get(idx, {}).get(f"{split}_error")
+            if v is not None:
+                groups[tuple((k, cfg[k]) for k in others)][cfg["label_noise"]].append(v)
+        for group, by_p in sorted(groups.items()):
+            ps = sorted(by_p)
+            label = f"{split} " + ", ".join(f"{k}={v}" for k, v in group)
+            ax.plot(ps, [sum(by_p[p]) / len(by_p[p]) for p in ps], style, marker="o", ms=3, label=label)
+    ax.axhline(0.9, color="gray", ls=":", lw=1)
+    ax.set_xlabel("label corruption p")
+    ax.set_ylabel("classification error")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    path = os.path.join(outdir, "error-vs-label-noise.png")
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return [path]
 
 
 def regression_figure(store, outdir):
