@@ -31,6 +31,8 @@ public struct Examples<T: BLASScalar>: Sendable, Equatable {
 public struct DataSplit<T: BLASScalar>: Sendable, Equatable {
     public var train: Examples<T>
     public var test: Examples<T>
+    /// Held-out examples for early stopping, taken from the training file; nil when none.
+    public var validation: Examples<T>?
     /// Number of classes; 0 for regression.
     public var classes: Int
     /// `D`: columns of `inputs`.
@@ -51,6 +53,22 @@ public struct DataSplit<T: BLASScalar>: Sendable, Equatable {
 
     /// The same split in another precision.
     public func converted<U: BLASScalar>(to: U.Type = U.self) -> DataSplit<U> {
-        DataSplit<U>(train: train.converted(to: U.self), test: test.converted(to: U.self), classes: classes)
+        var out = DataSplit<U>(train: train.converted(to: U.self), test: test.converted(to: U.self), classes: classes)
+        out.validation = validation?.converted(to: U.self)
+        return out
+    }
+
+    /// Moves the last `count` training examples into `validation`.
+    public func holdingOut(_ count: Int) -> DataSplit<T> {
+        precondition(count >= 0 && count < train.count, "cannot hold out \(count) of \(train.count) training examples")
+        guard count > 0 else { return self }
+        let keep = Array(0..<(train.count - count)), held = Array((train.count - count)..<train.count)
+        func part(_ rows: [Int]) -> Examples<T> {
+            Examples(inputs: train.inputs.gatherRows(rows), labels: train.labels.map { l in rows.map { l[$0] } },
+                     targets: train.targets.gatherRows(rows))
+        }
+        var out = DataSplit(train: part(keep), test: test, classes: classes)
+        out.validation = part(held)
+        return out
     }
 }

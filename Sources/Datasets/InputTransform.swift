@@ -52,6 +52,7 @@ public enum InputTransform: String, Sendable, CaseIterable {
         var result = split
         result.train.inputs = transform(split.train.inputs)
         result.test.inputs = transform(split.test.inputs)
+        result.validation?.inputs = transform(split.validation!.inputs)
         return result
     }
 }

@@ -76,6 +76,9 @@ public final class MLPTrainer<T: BLASScalar> {
         }
         if curveEpochs.contains(0) { curves.append(epoch: 0, snapshot()) }
 
+        var bestValidation = Double.infinity
+        var bestEpoch = 0
+        var bestParameters: [T]?
         var epoch = 0
         var epochSeconds: [Double] = []
         var stopReason = "max_epochs"
@@ -130,6 +133,14 @@ public final class MLPTrainer<T: BLASScalar> {
             if stopReason == "max_epochs", let tol = config.lossTolerance, lossThisEpoch / Double(p) < tol {
                 if evaluate(net, data.train, prefix: "train").metrics["train_loss"]! < tol { stopReason = "loss_tolerance" }
             }
+            if let patience = config.earlyStoppingPatience, let validation = data.validation {
+                let loss = evaluate(net, validation, prefix: "validation").metrics["validation_loss"]!
+                if loss < bestValidation {
+                    (bestValidation, bestEpoch, bestParameters) = (loss, epoch, net.parameters)
+                } else if stopReason == "max_epochs" && epoch - bestEpoch >= patience {
+                    stopReason = "early_stopping"
+                }
+            }
             if stopReason == "max_epochs", let limit = config.maxSeconds, Date().timeIntervalSince(start) > limit {
                 stopReason = "max_seconds"
             }
@@ -140,12 +151,18 @@ public final class MLPTrainer<T: BLASScalar> {
             if stopReason != "max_epochs" { break }
         }
         if diverged { stopReason = "diverged" }
+        // Early stopping keeps the weights of the best validation epoch.
+        if let bestParameters, !diverged { net.parameters = bestParameters }
 
         let train = evaluate(net, data.train, prefix: "train")
         let test = evaluate(net, data.test, prefix: "test")
         var metrics = train.metrics.merging(test.metrics) { $1 }
         metrics["weight_distance"] = distance(net.parameters, initial)
         metrics["epochs"] = Double(epoch)
+        if let validation = data.validation {
+            metrics.merge(evaluate(net, validation, prefix: "validation").metrics) { $1 }
+            if bestParameters != nil { metrics["best_epoch"] = Double(bestEpoch) }
+        }
         if diverged && curves.epochs.last != epoch && !curveEpochs.isEmpty { curves.append(epoch: epoch, metrics) }
         let anyNonFinite = test.outputs.storage.contains { !$0.isFinite }
         return TrainingOutcome(diverged: diverged || anyNonFinite, stopReason: anyNonFinite && !diverged ? "diverged" : stopReason,

@@ -36,7 +36,8 @@ public struct TrainingConfig: Sendable, Equatable {
 
     public init(loss: Loss, optimizer: OptimizerKind, learningRate: Double, schedule: LearningRateSchedule = .constant,
                 batchSize: Int?, maxEpochs: Int, stopAtInterpolation: Bool = false, lossTolerance: Double? = nil,
-                maxSeconds: Double? = nil, curvePoints: Int = 0) {
+                maxSeconds: Double? = nil, curvePoints: Int = 0, earlyStoppingPatience: Int? = nil) {
+        self.earlyStoppingPatience = earlyStoppingPatience
         self.loss = loss
         self.optimizer = optimizer
         self.learningRate = learningRate
@@ -51,6 +52,9 @@ public struct TrainingConfig: Sendable, Equatable {
 
     /// Record curves at every epoch (early-stopping analysis), whatever `curvePoints` says.
     public var everyEpoch = false
+    /// Early stopping: stop once the validation loss has not improved for this many
+    /// epochs, and keep the weights of its best epoch. Needs a validation set.
+    public var earlyStoppingPatience: Int?
 
     /// The epochs whose curves are recorded (besides the last one run).
     public var curveEpochs: Set<Int> {

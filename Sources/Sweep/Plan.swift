@@ -25,7 +25,11 @@ public struct PlannedTask: Sendable, Equatable {
     /// Names the train/test split this task uses; tasks with equal data keys see
     /// identical data whatever their width or seed.
     public var dataKey: String {
-        Self.dataKeys.map { "\($0)=\(config[$0]!)" }.joined(separator: ",")
+        var key = Self.dataKeys.map { "\($0)=\(config[$0]!)" }.joined(separator: ",")
+        // Keys added after the first release join only when set, so existing data keys
+        // (and the data streams keyed by them) stay as they were.
+        if let v = config["validation_size"]?.intValue, v > 0 { key += ",validation_size=\(v)" }
+        return key
     }
 
     /// All values that change what the task computes, sorted by key: the identity

@@ -232,6 +232,10 @@ public struct Spec: Sendable {
         if single("adaptive")?.stringValue != "none" && values(of: "width").count < 2 {
             throw SpecError(file: file, "key 'adaptive': needs 'width' to be a list of at least two widths to refine between")
         }
+        if values(of: "early_stopping").contains(where: { ($0.intValue ?? 0) > 0 })
+            && values(of: "validation_size").contains(where: { ($0.intValue ?? 0) == 0 }) {
+            throw SpecError(file: file, "key 'early_stopping': needs 'validation_size' > 0 to watch a held-out loss")
+        }
         for layers in values(of: "layers").compactMap(\.stringValue) where !layers.isEmpty {
             guard layers.range(of: "^[1-9][0-9]{0,6}(-[1-9][0-9]{0,6})*$", options: .regularExpression) != nil else {
                 throw SpecError(file: file, "key 'layers': expected hidden widths like \"300-100\", got '\(layers)'")

@@ -96,6 +96,8 @@ public enum SpecSchema {
         SpecKey("preprocess", .choice(["none", "center", "standardize", "sphere"]), .string("center"),
                 "Input transform from training statistics: none, center (subtract the mean), "
                     + "standardize (and divide by the std), sphere (center, then ||x|| = sqrt(D))."),
+        SpecKey("validation_size", .int(min: 0, max: big), .int(0), inIdentityAtDefault: false,
+                "Examples held out of the training file (beyond train_size) for early stopping."),
         SpecKey("target", .choice(["class", "parity"]), .string("class"),
                 "class: one-hot classes; parity: even/odd class index as one output +-1 (Geiger et al.)."),
         SpecKey("label_noise", .double(min: 0, max: 1), .double(0),
@@ -140,6 +142,9 @@ public enum SpecSchema {
                 "interpolation: stop at zero training error (and, for hinge losses, all margins >= 1)."),
         SpecKey("loss_tolerance", .double(min: 0, max: .infinity), .double(0), models: mlp,
                 "Stop once the mean training loss is below this (0: off)."),
+        SpecKey("early_stopping", .int(min: 0, max: big), .int(0), models: mlp, inIdentityAtDefault: false,
+                "Patience in epochs: stop once the validation loss has not improved for this long and keep the best "
+                    + "epoch's weights (0: off; needs validation_size)."),
         SpecKey("max_seconds", .double(min: 0, max: .infinity), .double(0), affectsResults: false, models: mlp,
                 "Stop a task after this much training time (0: off). Results then depend on machine speed."),
         SpecKey("curve_points", .int(min: 0, max: 10_000), .int(0), models: mlp,

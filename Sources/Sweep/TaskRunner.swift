@@ -40,7 +40,8 @@ public final class TaskRunner: @unchecked Sendable {
         }
         func stream(_ purpose: String) -> RandomStream { RandomStream(seed: plan.spec.sweepSeed, [purpose, dataKey]) }
         var subsetStream = stream("data")
-        let p = task.int("train_size"), m = task.int("test_size")
+        let held = task.config["validation_size"]?.intValue ?? 0
+        let p = task.int("train_size") + held, m = task.int("test_size")
         var split: DataSplit<Double>
         switch task.string("dataset") {
         case "synthetic-toy":
@@ -65,6 +66,9 @@ public final class TaskRunner: @unchecked Sendable {
             (split, changed) = Corruption.corruptLabels(split, probability: noise, mode: mode, stream: &s)
         }
         if task.string("target") == "parity" { split = BinaryTasks.parity(split) }
+        // The validation set is the last part of the (corrupted) training draw; the
+        // preprocessing below uses the remaining training examples' statistics only.
+        split = split.holdingOut(held)
         split = InputTransform(rawValue: task.string("preprocess"))!.apply(to: split)
         let result = PreparedData(split: split, labelChanged: changed)
         splits[dataKey] = result
@@ -268,7 +272,8 @@ public final class TaskRunner: @unchecked Sendable {
             batchSize: optimizerName == "gd" ? nil : c["batch_size"]!.intValue,
             maxEpochs: task.int("epochs"), stopAtInterpolation: task.string("stop") == "interpolation",
             lossTolerance: tolerance > 0 ? tolerance : nil, maxSeconds: seconds > 0 ? seconds : nil,
-            curvePoints: task.int("curve_points"))
+            curvePoints: task.int("curve_points"),
+            earlyStoppingPatience: (c["early_stopping"]?.intValue ?? 0) > 0 ? c["early_stopping"]!.intValue : nil)
     }
 
     /// RMS distance on the test inputs between the model and the least-squares line

@@ -200,3 +200,36 @@ import TestSupport
         #expect(out.rounds.last!.testError.keys.sorted() == ["random", "reinit", "ticket"])
     }
 }
+
+@Suite struct EarlyStoppingTests {
+    /// With noisy labels the validation loss turns up; early stopping halts within the
+    /// patience of its best epoch and keeps that epoch's weights.
+    @Test func stopsAfterPatienceAndKeepsTheBestWeights() {
+        var s = RandomStream(seed: 12, ["early"])
+        func examples(_ n: Int) -> Examples<Double> {
+            let x: Matrix<Double> = s.normalMatrix(rows: n, cols: 5)
+            let labels = (0..<n).map { i in s.nextUniform() < 0.4 ? s.nextInt(below: 2) : (x[i, 0] > 0 ? 1 : 0) }
+            var y = Matrix<Double>(rows: n, cols: 2)
+            for i in 0..<n { y[i, labels[i]] = 1 }
+            return Examples(inputs: x, labels: labels, targets: y)
+        }
+        var data = DataSplit(train: examples(200), test: examples(100), classes: 2)
+        data.validation = examples(100)
+        let config = TrainingConfig(loss: .crossEntropy, optimizer: .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0),
+                                    learningRate: 0.01, batchSize: 20, maxEpochs: 2000, earlyStoppingPatience: 10)
+        var a = RandomStream(seed: 3, ["init"]), b = RandomStream(seed: 3, ["batches"])
+        let out = MLPTraining.train(architecture: MLPArchitecture(inputs: 5, depth: 2, width: 64, outputs: 2),
+                                    config: config, data: data, initStream: &a, batchStream: &b)
+        #expect(out.stopReason == "early_stopping")
+        let best = try! #require(out.metrics["best_epoch"])
+        #expect(Double(out.epochs) == best + 10)
+        #expect(out.metrics["validation_loss"] != nil)
+    }
+
+    @Test func holdingOutMovesTheLastTrainingExamples() {
+        let x = Matrix<Double>([[0], [1], [2], [3]]), y = Matrix<Double>([[1, 0], [0, 1], [1, 0], [0, 1]])
+        let split = DataSplit(train: Examples(inputs: x, labels: [0, 1, 0, 1], targets: y),
+                              test: Examples(inputs: x, labels: [0, 1, 0, 1], targets: y), classes: 2).holdingOut(1)
+        #expect(split.train.count == 3 && split.validation?.count == 1 && split.validation?.inputs[0, 0] == 3)
+    }
+}

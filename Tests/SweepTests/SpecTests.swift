@@ -128,3 +128,15 @@ import Testing
         #expect(WidthRefinement.next(rule: "peak", cells: cells) == [141, 283])
     }
 }
+
+@Suite struct EarlyStoppingSpecTests {
+    @Test func earlyStoppingNeedsAValidationSet() {
+        #expect(throws: SpecError.self) { try Spec.parse(text: "model: mlp\nwidth: 8\nearly_stopping: 5\n", file: "x.yaml") }
+        let spec = try? Spec.parse(text: "model: mlp\nwidth: 8\nearly_stopping: 5\nvalidation_size: 100\n", file: "x.yaml")
+        #expect(spec != nil)
+        // The validation set joins the data key (and so its streams) only when set.
+        #expect(Plan(spec: spec!).tasks[0].dataKey.hasSuffix(",validation_size=100"))
+        let plain = try! Spec.parse(text: "model: mlp\nwidth: 8\n", file: "x.yaml")
+        #expect(!Plan(spec: plain).tasks[0].dataKey.contains("validation"))
+    }
+}
