@@ -25,6 +25,15 @@ import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 
 
+def save(fig, outdir, name):
+    """Writes a figure as PNG into outdir and closes it; returns the path."""
+    fig.tight_layout()
+    path = os.path.join(outdir, name)
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
 def load(store):
     if not os.path.exists(store):
         sys.exit(f"plot.py: {store} not found (run `overparam sweep` first)")
@@ -132,10 +141,7 @@ def main():
         ax.set_ylabel({"mse": "MSE", "loss": "training loss function", "error": "classification error"}[kind])
         ax.set_title(f"{os.path.basename(store)}: {kind} against " + ("N" if is_rf else "width"))
         ax.legend(fontsize=8)
-        fig.tight_layout()
-        path = os.path.join(outdir, f"{kind}-vs-width.png")
-        fig.savefig(path, dpi=130)
-        plt.close(fig)
+        path = save(fig, outdir, f"{kind}-vs-width.png")
         written.append(path)
     written += fluctuation_figures(args.cells, outdir)
     written += lottery_figure(store, outdir)
@@ -187,10 +193,7 @@ def curve_figures(store, outdir, names=("train_loss", "test_error")):
         ax.set_xlabel("epoch + 1")
         ax.set_ylabel(name.replace("_", " "))
         ax.legend(fontsize=6, ncol=2)
-        fig.tight_layout()
-        path = os.path.join(outdir, f"{name.replace('_', '-')}-vs-epoch.png")
-        fig.savefig(path, dpi=130)
-        plt.close(fig)
+        path = save(fig, outdir, f"{name.replace('_', '-')}-vs-epoch.png")
         written.append(path)
     return written
 
@@ -218,10 +221,7 @@ def noise_figure(tasks, metrics, outdir):
     ax.set_xlabel("label corruption p")
     ax.set_ylabel("classification error")
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    path = os.path.join(outdir, "error-vs-label-noise.png")
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
+    path = save(fig, outdir, "error-vs-label-noise.png")
     return [path]
 
 
@@ -257,10 +257,7 @@ def regression_figure(store, outdir):
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.legend(fontsize=8)
-        fig.tight_layout()
-        path = os.path.join(outdir, f"regression-fits{'' if len(keys) == 1 else f'-{i}'}.png")
-        fig.savefig(path, dpi=130)
-        plt.close(fig)
+        path = save(fig, outdir, f"regression-fits{'' if len(keys) == 1 else f'-{i}'}.png")
         written.append(path)
     return written
 
@@ -295,10 +292,7 @@ def lottery_figure(store, outdir):
         ax.set_xlabel("weights remaining (%)")
         ax.set_ylabel(ylabel)
         ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = os.path.join(outdir, "lottery-tickets.png")
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
+    path = save(fig, outdir, "lottery-tickets.png")
     return [path]
 
 
@@ -369,10 +363,7 @@ def fluctuation_figures(cells_csv, outdir):
         ax.set_ylabel(ylabel)
         ax.legend(fontsize=7)
         fig = ax.figure
-        fig.tight_layout()
-        path = os.path.join(outdir, f"{name}-vs-n.png")
-        fig.savefig(path, dpi=130)
-        plt.close(fig)
+        path = save(fig, outdir, f"{name}-vs-n.png")
         written.append(path)
     return written
 

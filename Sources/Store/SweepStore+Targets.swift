@@ -10,15 +10,19 @@ extension SweepStore {
     ///
     /// - Throws: ``StoreError/invalidInput(path:reason:)`` for a malformed array.
     public func storeTargets(dataKey: String, _ array: OutputArray) throws {
+        try insertOnce(array, what: "targets '\(dataKey)'",
+                       sql: "INSERT OR IGNORE INTO targets (data_key, dtype, rows, cols, data) VALUES (?, ?, ?, ?, ?)",
+                       keys: [dataKey])
+    }
+
+    /// Validates an array and inserts it under `keys` unless a row is already there.
+    private func insertOnce(_ array: OutputArray, what: String, sql: String, keys: [String]) throws {
         if let problem = array.problem {
-            throw StoreError.invalidInput(path: path, reason: "targets '\(dataKey)': \(problem)")
+            throw StoreError.invalidInput(path: path, reason: "\(what): \(problem)")
         }
+        let arguments = StatementArguments(keys + [array.dtype]) + [array.rows, array.cols, Data(array.bytes)]
         try mappingErrors(path: path) {
-            try queue.write { db in
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO targets (data_key, dtype, rows, cols, data) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [dataKey, array.dtype, array.rows, array.cols, Data(array.bytes)])
-            }
+            try queue.write { db in try db.execute(sql: sql, arguments: arguments) }
         }
     }
 
@@ -38,16 +42,9 @@ extension SweepStore {
     /// `train_label_changed`, which training labels a corruption changed), once:
     /// the first stored array wins, as for targets.
     public func storeDataArray(dataKey: String, name: String, _ array: OutputArray) throws {
-        if let problem = array.problem {
-            throw StoreError.invalidInput(path: path, reason: "array '\(name)' of '\(dataKey)': \(problem)")
-        }
-        try mappingErrors(path: path) {
-            try queue.write { db in
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO data_arrays (data_key, name, dtype, rows, cols, data) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [dataKey, name, array.dtype, array.rows, array.cols, Data(array.bytes)])
-            }
-        }
+        try insertOnce(array, what: "array '\(name)' of '\(dataKey)'",
+                       sql: "INSERT OR IGNORE INTO data_arrays (data_key, name, dtype, rows, cols, data) VALUES (?, ?, ?, ?, ?, ?)",
+                       keys: [dataKey, name])
     }
 
     /// The array stored under (`dataKey`, `name`), or nil.

@@ -80,10 +80,12 @@ import TestSupport
     @Test func resumeAfterSigkillStoresEveryTaskOnceWithIdenticalOutputs() throws {
         let dir = try TemporaryDirectory("e2e-kill")
         defer { dir.remove() }
-        // Enough work that a kill lands mid-sweep.
+        // Enough work (about 0.1-0.3 s a task in release) that a kill after 5 results
+        // lands well before the 48th, whichever build runs the test.
         let spec = try dir.write("kill.yaml", Self.spec.replacingOccurrences(of: "seeds: 4", with: "seeds: 12")
-            .replacingOccurrences(of: "train_size: 60", with: "train_size: 300")
-            .replacingOccurrences(of: "width: [10, 30, 60, 90, 200]", with: "width: [100, 300, 600, 1200]"))
+            .replacingOccurrences(of: "train_size: 60", with: "train_size: 1000")
+            .replacingOccurrences(of: "test_size: 100", with: "test_size: 1000")
+            .replacingOccurrences(of: "width: [10, 30, 60, 90, 200]", with: "width: [800, 1500, 2500, 3500]"))
         let reference = dir.file("reference.sqlite")
         let full = try OverparamBinary.run(ranks: 2, ["sweep", spec, "--store", reference, "--quiet"])
         #expect(full.status == 0, "\(full.output)")
@@ -103,7 +105,7 @@ import TestSupport
         while Date() < deadline && p.isRunning {
             seen = (try? SweepStore.open(path: killed).completedTaskIndices().count) ?? 0
             if seen >= 5 { break }
-            usleep(20_000)
+            usleep(5_000)
         }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
