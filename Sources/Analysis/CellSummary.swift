@@ -92,9 +92,6 @@ public final class CellStatisticsBuilder {
         }
     }
 
-    /// Results waiting for an earlier seed of their cell.
-    public var waitingCount: Int { waiting.count }
-
     public func add(_ r: ResultRecord) throws {
         guard let cell = cellOf[r.taskIndex] else { return }
         waiting[r.taskIndex] = r

@@ -28,12 +28,6 @@ public final class MPITransport: Transport {
 
     public func finalize() { MPI_Finalize() }
 
-    /// Ends every rank of the job (the last resort when rank 0 cannot go on).
-    public func abort(code: Int32) -> Never {
-        MPI_Abort(world, code)
-        exit(code)
-    }
-
     public func send(_ payload: [UInt8], to destination: Int, tag: MessageTag) {
         payload.withUnsafeBytes { buf in
             _ = MPI_Send(buf.baseAddress, Int32(payload.count), cmpi_byte(), Int32(destination), tag.rawValue, world)
