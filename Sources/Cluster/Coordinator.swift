@@ -48,7 +48,9 @@ public final class Coordinator {
     /// queue: how the adaptive mode adds widths). `describe` gives the bytes sent
     /// with a task index to a remote rank (a task the worker cannot derive from the
     /// index alone).
-    public func run(order initialOrder: [Int], describe: (Int) -> [UInt8],
+    /// `whenIdle` runs whenever a look for results found none, before waiting for more
+    /// (how the caller batches its writes).
+    public func run(order initialOrder: [Int], describe: (Int) -> [UInt8], whenIdle: () throws -> Void = {},
                     onResult: (CompletedTask) throws -> [Int]) throws -> Report {
         var order = initialOrder
         let start = Date()
@@ -126,6 +128,7 @@ public final class Coordinator {
                 if progressed {
                     backoff.reset()
                 } else {
+                    try whenIdle()
                     // Alone, nothing needs polling: the trainer thread wakes us.
                     local.waitForResults(microseconds: transport == nil ? 1_000_000 : backoff.next())
                 }

@@ -1,40 +1,55 @@
 import Foundation
 import Numerical
 
-/// A fully connected network's forward and backward passes over flat buffers
-/// (llm.c style): every layer is one gemm each way, with the bias add and the
-/// activation fused into one pass over the layer's outputs.
+/// The forward and backward passes of K fully connected nets of one architecture
+/// over flat buffers (llm.c style), K = 1 for a single net. Parameters follow
+/// `EnsembleLayout`.
+///
+/// When the K nets see the same batch, the first layer of all of them is one GEMM
+/// each way (X times the K weight matrices side by side, and dZ^T X for all K
+/// gradients); the other layers run as K small GEMMs back to back on strided views
+/// of shared buffers, so nothing is copied per net. When each net has its own
+/// batch (per-net data order), the first layer is K GEMMs too. Bias adds,
+/// activations and bias gradients are one pass over the whole ensemble.
+///
+/// Activations of hidden layer l: rows x (K fanOut), net k in columns k fanOut ..<
+/// (k + 1) fanOut. Outputs: K blocks of rows x C, one after another (so each
+/// net's outputs and output gradients are contiguous for the loss).
 ///
 /// Buffers for a batch of up to `capacity` rows are allocated once; a training
-/// step allocates nothing. Not thread-safe: one network per training thread.
+/// step allocates nothing but the input pointer list. Not thread-safe: one network
+/// per training thread.
 public final class MLPNetwork<T: BLASScalar> {
     public let architecture: MLPArchitecture
+    public let layout: EnsembleLayout
+    public var members: Int { layout.members }
     public let capacity: Int
-    /// All parameters, laid out as `architecture.layers` says.
+    /// All parameters, laid out as `layout` says.
     public var parameters: [T]
     /// dLoss/dparameters of the last `backward`, same layout.
     public var gradients: [T]
 
-    // Per layer: pre-activations z_l and activations a_l (capacity x fanOut), and
+    // Per layer: pre-activations z_l and activations a_l (capacity x K fanOut), and
     // the gradient w.r.t. z_l. The output layer's a_L is its z_L.
     private var z: [UnsafeMutablePointer<T>]
     private var a: [UnsafeMutablePointer<T>]
     private var dz: [UnsafeMutablePointer<T>]
     private var dA: UnsafeMutablePointer<T>   // scratch for dLoss/da_{l-1}
-    private var input: UnsafePointer<T>?
+    private var inputs: [UnsafePointer<T>] = []
     private var rows = 0
 
-    public init(architecture: MLPArchitecture, capacity: Int) {
+    public init(architecture: MLPArchitecture, capacity: Int, members: Int = 1) {
         precondition(capacity >= 1)
         self.architecture = architecture
+        self.layout = EnsembleLayout(architecture: architecture, members: members)
         self.capacity = capacity
-        parameters = [T](repeating: 0, count: architecture.parameterCount)
-        gradients = [T](repeating: 0, count: architecture.parameterCount)
-        z = architecture.layers.map { UnsafeMutablePointer<T>.allocate(capacity: capacity * $0.fanOut) }
-        a = architecture.layers.map { UnsafeMutablePointer<T>.allocate(capacity: capacity * $0.fanOut) }
-        dz = architecture.layers.map { UnsafeMutablePointer<T>.allocate(capacity: capacity * $0.fanOut) }
+        parameters = [T](repeating: 0, count: layout.parameterCount)
+        gradients = [T](repeating: 0, count: layout.parameterCount)
+        z = architecture.layers.map { UnsafeMutablePointer<T>.allocate(capacity: capacity * members * $0.fanOut) }
+        a = architecture.layers.map { UnsafeMutablePointer<T>.allocate(capacity: capacity * members * $0.fanOut) }
+        dz = architecture.layers.map { UnsafeMutablePointer<T>.allocate(capacity: capacity * members * $0.fanOut) }
         let widest = architecture.layers.map(\.fanIn).max() ?? 1
-        dA = UnsafeMutablePointer<T>.allocate(capacity: capacity * widest)
+        dA = UnsafeMutablePointer<T>.allocate(capacity: capacity * members * widest)
     }
 
     deinit {
@@ -42,70 +57,131 @@ public final class MLPNetwork<T: BLASScalar> {
         dA.deallocate()
     }
 
-    /// Draws the initial weights from `stream` (layer by layer, W row by row);
-    /// biases start at zero.
-    public func initialize(stream: inout RandomStream) {
+    /// Draws a single net's initial weights from `stream` (layer by layer, W row by
+    /// row); biases start at zero. Single-net layout.
+    public static func initialParameters(_ architecture: MLPArchitecture, stream: inout RandomStream) -> [T] {
+        var p = [T](repeating: 0, count: architecture.parameterCount)
         for (l, layer) in architecture.layers.enumerated() {
             let std = architecture.initialStd(layer: l)
             for i in 0..<(layer.fanIn * layer.fanOut) {
-                parameters[layer.weightOffset + i] = T(std * stream.nextNormal())
+                p[layer.weightOffset + i] = T(std * stream.nextNormal())
             }
-            for i in 0..<layer.fanOut { parameters[layer.biasOffset + i] = 0 }
+        }
+        return p
+    }
+
+    /// Draws net k's initial weights from `streams[k]`.
+    public func initialize(streams: inout [RandomStream]) {
+        precondition(streams.count == members)
+        for k in 0..<members {
+            layout.insert(Self.initialParameters(architecture, stream: &streams[k]), member: k, into: &parameters)
         }
     }
 
-    /// The network's outputs for the last `forward` (rows x C, row-major).
-    public var outputs: UnsafeMutablePointer<T> { z[z.count - 1] }
+    /// A single net's initial weights from `stream`.
+    public func initialize(stream: inout RandomStream) {
+        precondition(members == 1)
+        parameters = Self.initialParameters(architecture, stream: &stream)
+    }
 
-    /// f(x) for `rows` inputs at `x` (rows x D). The pointer must stay valid until
-    /// `backward` is done with it.
-    public func forward(_ x: UnsafePointer<T>, rows: Int) {
+    /// Net k's outputs for the last `forward` (rows x C, row-major).
+    public func outputs(member k: Int) -> UnsafeMutablePointer<T> { z[z.count - 1] + k * rows * architecture.outputs }
+
+    /// A single net's outputs for the last `forward`.
+    public var outputs: UnsafeMutablePointer<T> { outputs(member: 0) }
+
+    /// f(x) for `rows` inputs: one batch (rows x D) for every net, or one per net.
+    /// The pointers must stay valid until `backward` is done with them.
+    public func forward(_ x: [UnsafePointer<T>], rows: Int) {
         precondition(rows <= capacity, "batch of \(rows) exceeds capacity \(capacity)")
-        input = x
+        precondition(x.count == 1 || x.count == members, "give one batch, or one per net")
+        inputs = x
         self.rows = rows
-        let last = architecture.layers.count - 1
-        parameters.withUnsafeBufferPointer { p in
-            var previous = x
-            for (l, layer) in architecture.layers.enumerated() {
-                let out = z[l], n = layer.fanOut
-                // z = scale * a W^T + b.
-                T.gemm(transA: false, transB: true, m: rows, n: n, k: layer.fanIn,
-                       alpha: T(layer.forwardScale), a: previous, lda: layer.fanIn,
-                       b: p.baseAddress! + layer.weightOffset, ldb: layer.fanIn,
-                       beta: 0, c: out, ldc: n)
-                T.addBias(out, p.baseAddress! + layer.biasOffset, rows: rows, cols: n)
-                if l < last {
-                    activate(out, into: a[l], count: rows * n)
-                    previous = UnsafePointer(a[l])
+        let K = members, layers = architecture.layers, last = layers.count - 1
+        parameters.withUnsafeBufferPointer { pb in
+            let p = pb.baseAddress!
+            for (l, layer) in layers.enumerated() {
+                let n = layer.fanOut, alpha = T(layer.forwardScale)
+                if l == 0 && x.count == 1 {
+                    // z = scale * X [W_1; ...; W_K]^T: the whole ensemble's first layer at once.
+                    T.gemm(transA: false, transB: true, m: rows, n: K * n, k: layer.fanIn, alpha: alpha,
+                           a: x[0], lda: layer.fanIn, b: p + layout.stackedWeights(layer: 0), ldb: layer.fanIn,
+                           beta: 0, c: z[0], ldc: K * n)
+                } else {
+                    for k in 0..<K {
+                        let (input, ldIn): (UnsafePointer<T>, Int) = l == 0
+                            ? (x[k], layer.fanIn) : (UnsafePointer(a[l - 1] + k * layer.fanIn), K * layer.fanIn)
+                        let (out, ldOut) = l == last ? (z[l] + k * rows * n, n) : (z[l] + k * n, K * n)
+                        T.gemm(transA: false, transB: true, m: rows, n: n, k: layer.fanIn, alpha: alpha,
+                               a: input, lda: ldIn, b: p + layout.weightOffset(layer: l, member: k), ldb: layer.fanIn,
+                               beta: 0, c: out, ldc: ldOut)
+                    }
+                }
+                // Hidden layers hold the K nets side by side, so their biases are one
+                // stacked vector; the output layer holds them one after another.
+                if l == last {
+                    for k in 0..<K {
+                        T.addBias(z[l] + k * rows * n, p + layout.biasOffset(layer: l, member: k), rows: rows, cols: n)
+                    }
+                } else {
+                    T.addBias(z[l], p + layout.stackedBiases(layer: l), rows: rows, cols: K * n)
+                    activate(z[l], into: a[l], count: rows * K * n)
                 }
             }
         }
     }
 
-    /// Back-propagates `dOutputs` (rows x C, dLoss/df for the last forward) into
-    /// `gradients`. The first layer's input gradient is never formed: nothing needs it.
+    /// A single batch for every net.
+    public func forward(_ x: UnsafePointer<T>, rows: Int) { forward([x], rows: rows) }
+
+    /// Back-propagates `dOutputs` (K blocks of rows x C as `outputs(member:)` lays
+    /// them out: dLoss/df for the last forward) into `gradients`. The first layer's
+    /// input gradient is never formed: nothing needs it.
     public func backward(_ dOutputs: UnsafePointer<T>) {
-        let layers = architecture.layers
-        let last = layers.count - 1
-        dz[last].update(from: dOutputs, count: rows * layers[last].fanOut)
-        parameters.withUnsafeBufferPointer { p in
-            gradients.withUnsafeMutableBufferPointer { g in
+        let K = members, layers = architecture.layers, last = layers.count - 1
+        dz[last].update(from: dOutputs, count: K * rows * layers[last].fanOut)
+        parameters.withUnsafeBufferPointer { pb in
+            gradients.withUnsafeMutableBufferPointer { gb in
+                let p = pb.baseAddress!, g = gb.baseAddress!
                 for l in stride(from: last, through: 0, by: -1) {
-                    let layer = layers[l], n = layer.fanOut
-                    let previous: UnsafePointer<T> = l == 0 ? input! : UnsafePointer(a[l - 1])
-                    // dW = scale * dz^T a_prev   (fanOut x fanIn)
-                    T.gemm(transA: true, transB: false, m: n, n: layer.fanIn, k: rows,
-                           alpha: T(layer.forwardScale), a: dz[l], lda: n, b: previous, ldb: layer.fanIn,
-                           beta: 0, c: g.baseAddress! + layer.weightOffset, ldc: layer.fanIn)
-                    // db = column sums of dz
-                    T.columnSums(dz[l], rows: rows, cols: n, into: g.baseAddress! + layer.biasOffset)
+                    let layer = layers[l], n = layer.fanOut, alpha = T(layer.forwardScale)
+                    // dz_l of net k: rows x n at (pointer, leading dimension).
+                    func dzOf(_ k: Int) -> (UnsafeMutablePointer<T>, Int) {
+                        l == last ? (dz[l] + k * rows * n, n) : (dz[l] + k * n, K * n)
+                    }
+                    if l == 0 && inputs.count == 1 {
+                        // [dW_1; ...; dW_K] = scale * dZ^T X: the whole ensemble's first layer at once.
+                        T.gemm(transA: true, transB: false, m: K * n, n: layer.fanIn, k: rows, alpha: alpha,
+                               a: dz[0], lda: K * n, b: inputs[0], ldb: layer.fanIn,
+                               beta: 0, c: g + layout.stackedWeights(layer: 0), ldc: layer.fanIn)
+                    } else {
+                        for k in 0..<K {
+                            let (d, ld) = dzOf(k)
+                            let (previous, ldPrev): (UnsafePointer<T>, Int) = l == 0
+                                ? (inputs[k], layer.fanIn) : (UnsafePointer(a[l - 1] + k * layer.fanIn), K * layer.fanIn)
+                            // dW = scale * dz^T a_prev   (fanOut x fanIn)
+                            T.gemm(transA: true, transB: false, m: n, n: layer.fanIn, k: rows, alpha: alpha,
+                                   a: d, lda: ld, b: previous, ldb: ldPrev,
+                                   beta: 0, c: g + layout.weightOffset(layer: l, member: k), ldc: layer.fanIn)
+                        }
+                    }
+                    // db = column sums of dz (the output layer: per net).
+                    if l == last {
+                        for k in 0..<K {
+                            T.columnSums(dz[l] + k * rows * n, rows: rows, cols: n, into: g + layout.biasOffset(layer: l, member: k))
+                        }
+                    } else {
+                        T.columnSums(dz[l], rows: rows, cols: K * n, into: g + layout.stackedBiases(layer: l))
+                    }
                     guard l > 0 else { break }
-                    // da_prev = scale * dz W  (rows x fanIn), then through the activation.
-                    T.gemm(transA: false, transB: false, m: rows, n: layer.fanIn, k: n,
-                           alpha: T(layer.forwardScale), a: dz[l], lda: n,
-                           b: p.baseAddress! + layer.weightOffset, ldb: layer.fanIn,
-                           beta: 0, c: dA, ldc: layer.fanIn)
-                    activationBackward(dA, z: z[l - 1], a: a[l - 1], into: dz[l - 1], count: rows * layer.fanIn)
+                    // da_prev = scale * dz W  (rows x fanIn per net, side by side), then through the activation.
+                    for k in 0..<K {
+                        let (d, ld) = dzOf(k)
+                        T.gemm(transA: false, transB: false, m: rows, n: layer.fanIn, k: n, alpha: alpha,
+                               a: d, lda: ld, b: p + layout.weightOffset(layer: l, member: k), ldb: layer.fanIn,
+                               beta: 0, c: dA + k * layer.fanIn, ldc: K * layer.fanIn)
+                    }
+                    activationBackward(dA, z: z[l - 1], a: a[l - 1], into: dz[l - 1], count: rows * K * layer.fanIn)
                 }
             }
         }

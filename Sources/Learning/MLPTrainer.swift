@@ -23,8 +23,12 @@ public struct TrainingOutcome<T: BLASScalar>: Sendable {
     public var testOutputs: Matrix<T>
 }
 
-/// Trains one MLP on one split: minibatch epochs in the order of `batchStream`,
-/// stop rules checked between epochs, curves at log-spaced epochs.
+/// Trains MLPs on one split: minibatch epochs, stop rules checked between epochs,
+/// curves at log-spaced epochs. One net, or an ensemble of K nets of the same
+/// architecture trained in lockstep as one BLAS problem (see `MLPNetwork`), each
+/// with its own initialization and stop rules: a net that stops leaves the
+/// ensemble, the others go on. A net trained in an ensemble computes what it
+/// computes alone, up to the rounding of the GEMMs' different shapes.
 public final class MLPTrainer<T: BLASScalar> {
     public let architecture: MLPArchitecture
     public let config: TrainingConfig
@@ -41,134 +45,243 @@ public final class MLPTrainer<T: BLASScalar> {
         self.data = data
     }
 
-    /// Trains from weights drawn from `initStream`, or from `startParameters` when given. With a
+    /// Trains one net from weights drawn from `initStream`, or from `startParameters` when given. With a
     /// `mask` (1 keeps a parameter, 0 prunes it; same layout as the parameters) the
     /// pruned parameters start at zero and stay exactly zero: their gradients are
     /// masked, so the optimizer's moments of them stay zero too, and the weights are
     /// masked again after every step.
     public func train(initStream: inout RandomStream, batchStream: inout RandomStream,
                       from startParameters: [T]? = nil, mask: [T]? = nil, snapshotEpoch: Int? = nil) -> TrainingOutcome<T> {
+        var inits = [initStream], batches = [batchStream]
+        let out = train(initStreams: &inits, batchStreams: &batches, from: startParameters.map { [$0] },
+                        masks: mask.map { [$0] }, snapshotEpoch: snapshotEpoch)
+        (initStream, batchStream) = (inits[0], batches[0])
+        return out[0]
+    }
+
+    /// Trains K = `initStreams.count` nets in lockstep; net k's weights come from
+    /// `initStreams[k]` (or `startParameters[k]`). With one batch stream every net
+    /// sees the same minibatches (the first layer of all K is then one GEMM); with K,
+    /// net k walks the data in its own order. Returns the K outcomes in order.
+    public func train(initStreams: inout [RandomStream], batchStreams: inout [RandomStream],
+                      from startParameters: [[T]]? = nil, masks: [[T]]? = nil,
+                      snapshotEpoch: Int? = nil) -> [TrainingOutcome<T>] {
         let start = Date()
+        let K = initStreams.count
+        precondition(K >= 1 && (batchStreams.count == 1 || batchStreams.count == K))
         let p = data.train.count, d = data.inputDimension, c = data.outputDimension
         let b = min(config.batchSize ?? p, p)
-        let net = MLPNetwork<T>(architecture: architecture, capacity: max(b, min(evaluationChunk, max(p, data.test.count))))
-        net.initialize(stream: &initStream)
-        if let startParameters { net.parameters = startParameters }
-        if let mask { applyMask(&net.parameters, mask) }
-        let initial = net.parameters
-        var rewindPoint: [T]? = snapshotEpoch == 0 ? initial : nil
-        var optimizer = Optimizer<T>(kind: config.optimizer, parameterCount: architecture.parameterCount)
-        var curves = TrainingCurves()
+        let layout = EnsembleLayout(architecture: architecture, members: K)
+        var net = MLPNetwork<T>(architecture: architecture, capacity: b, members: K)
+        net.initialize(streams: &initStreams)
+        if let startParameters {
+            for k in 0..<K { layout.insert(startParameters[k], member: k, into: &net.parameters) }
+        }
+        var maskBuffer: [T]? = masks.map { masks in
+            var buffer = [T](repeating: 0, count: layout.parameterCount)
+            for k in 0..<K { layout.insert(masks[k], member: k, into: &buffer) }
+            return buffer
+        }
+        if let maskBuffer { applyMask(&net.parameters, maskBuffer) }
+        // Slot s of the running ensemble trains net active[s] of the caller's list.
+        var active = Array(0..<K)
+        var members = (0..<K).map { Member(initial: layout.extract(net.parameters, member: $0)) }
+        if snapshotEpoch == 0 { for k in 0..<K { members[k].rewindPoint = members[k].initial } }
+        var optimizer = Optimizer<T>(kind: config.optimizer, parameterCount: layout.parameterCount)
+        // Whole-set measurements run one net at a time, on its own parameters.
+        let evaluator = MLPNetwork<T>(architecture: architecture,
+                                      capacity: max(b, min(evaluationChunk, max(p, data.test.count))))
         let curveEpochs = config.curveEpochs
+        let orderCount = batchStreams.count == 1 || b >= p ? 1 : K
 
-        let xBatch = UnsafeMutablePointer<T>.allocate(capacity: b * d)
-        let yBatch = UnsafeMutablePointer<T>.allocate(capacity: b * c)
-        let gradient = UnsafeMutablePointer<T>.allocate(capacity: b * c)
+        let xBatch = UnsafeMutablePointer<T>.allocate(capacity: orderCount * b * d)
+        let yBatch = UnsafeMutablePointer<T>.allocate(capacity: orderCount * b * c)
+        let gradient = UnsafeMutablePointer<T>.allocate(capacity: K * b * c)
         defer { xBatch.deallocate(); yBatch.deallocate(); gradient.deallocate() }
         let labels = data.train.labels
 
-        func snapshot() -> [String: Double] {
-            var m = evaluate(net, data.train, prefix: "train").metrics
-            let test = evaluate(net, data.test, prefix: "test")
-            m.merge(test.metrics) { $1 }
-            m["weight_distance"] = distance(net.parameters, initial)
+        func evaluate(slot: Int, _ set: Examples<T>, prefix: String) -> (metrics: [String: Double], outputs: Matrix<T>) {
+            evaluator.parameters = net.layout.extract(net.parameters, member: slot)
+            return self.evaluate(evaluator, set, prefix: prefix)
+        }
+        func snapshot(slot: Int) -> [String: Double] {
+            var m = evaluate(slot: slot, data.train, prefix: "train").metrics
+            m.merge(evaluate(slot: slot, data.test, prefix: "test").metrics) { $1 }
+            m["weight_distance"] = distance(evaluator.parameters, members[active[slot]].initial)
             return m
         }
-        if curveEpochs.contains(0) { curves.append(epoch: 0, snapshot()) }
+        if curveEpochs.contains(0) {
+            for slot in active.indices { members[active[slot]].curves.append(epoch: 0, snapshot(slot: slot)) }
+        }
 
-        var bestValidation = Double.infinity
-        var bestEpoch = 0
-        var bestParameters: [T]?
+        var outcomes = [TrainingOutcome<T>?](repeating: nil, count: K)
         var epoch = 0
         var epochSeconds: [Double] = []
-        var stopReason = "max_epochs"
-        var diverged = false
-        training: while epoch < config.maxEpochs {
+        var orders: [[Int]] = []
+        /// Net `active[slot]` is done: its outcome from `parameters`.
+        func retire(slot: Int, parameters: [T], stopReason: String, diverged: Bool) {
+            let k = active[slot]
+            outcomes[k] = finish(members[k], parameters: parameters, epoch: epoch, stopReason: stopReason,
+                                 diverged: diverged, epochSeconds: epochSeconds, curveEpochs: curveEpochs, evaluator: evaluator)
+        }
+        /// The running ensemble without the retired slots.
+        func drop(_ slots: [Int]) {
+            guard !slots.isEmpty else { return }
+            let kept = active.indices.filter { !slots.contains($0) }
+            let old = net.layout
+            if !kept.isEmpty {
+                let smaller = MLPNetwork<T>(architecture: architecture, capacity: b, members: kept.count)
+                smaller.parameters = old.compact(net.parameters, keeping: kept, zero: 0)
+                net = smaller
+            }
+            optimizer.remap { old.compact($0, keeping: kept, zero: 0) }
+            maskBuffer = maskBuffer.map { old.compact($0, keeping: kept, zero: 0) }
+            if orders.count > 1 { orders = kept.map { orders[$0] } }
+            active = kept.map { active[$0] }
+        }
+
+        training: while epoch < config.maxEpochs && !active.isEmpty {
             epoch += 1
             let epochStart = Date()
             let lr = config.schedule.rate(base: config.learningRate, epoch: epoch)
-            let order = b < p ? batchStream.permutation(p) : Array(0..<p)
-            var wrongThisEpoch = 0
-            var unsatisfiedThisEpoch = 0
-            var lossThisEpoch = 0.0
+            orders = b >= p ? [Array(0..<p)]
+                : orderCount == 1 ? [batchStreams[0].permutation(p)] : active.map { batchStreams[$0].permutation(p) }
+            for k in active { members[k].startEpoch() }
             var begin = 0
             while begin < p {
                 let rows = min(b, p - begin)
                 // Gather the batch's rows (a copy: cheap next to the gemms, and it keeps them contiguous).
-                data.train.inputs.storage.withUnsafeBufferPointer { src in
-                    for r in 0..<rows { (xBatch + r * d).update(from: src.baseAddress! + order[begin + r] * d, count: d) }
+                for (i, order) in orders.enumerated() {
+                    let xs = xBatch + i * b * d, ys = yBatch + i * b * c
+                    data.train.inputs.storage.withUnsafeBufferPointer { src in
+                        for r in 0..<rows { (xs + r * d).update(from: src.baseAddress! + order[begin + r] * d, count: d) }
+                    }
+                    data.train.targets.storage.withUnsafeBufferPointer { src in
+                        for r in 0..<rows { (ys + r * c).update(from: src.baseAddress! + order[begin + r] * c, count: c) }
+                    }
                 }
-                data.train.targets.storage.withUnsafeBufferPointer { src in
-                    for r in 0..<rows { (yBatch + r * c).update(from: src.baseAddress! + order[begin + r] * c, count: c) }
+                net.forward(orders.indices.map { UnsafePointer(xBatch + $0 * b * d) }, rows: rows)
+                var diverging: [Int] = []
+                for slot in active.indices {
+                    let o = orders.count == 1 ? 0 : slot
+                    let (lossSum, unsatisfied) = config.loss.evaluate(
+                        outputs: net.outputs(member: slot), targets: yBatch + o * b * c, rows: rows, cols: c,
+                        gradient: gradient + slot * rows * c, scale: 1 / T(rows))
+                    guard lossSum.isFinite else {
+                        diverging.append(slot)
+                        (gradient + slot * rows * c).update(repeating: 0, count: rows * c)
+                        continue
+                    }
+                    members[active[slot]].lossThisEpoch += lossSum
+                    members[active[slot]].unsatisfiedThisEpoch += unsatisfied
+                    if let labels {
+                        let order = orders[o]
+                        members[active[slot]].wrongThisEpoch +=
+                            countWrong(net.outputs(member: slot), rows: rows, cols: c) { labels[order[begin + $0]] }
+                    }
                 }
-                net.forward(xBatch, rows: rows)
-                let (lossSum, unsatisfied) = config.loss.evaluate(outputs: net.outputs, targets: yBatch, rows: rows,
-                                                                  cols: c, gradient: gradient, scale: 1 / T(rows))
-                guard lossSum.isFinite else { diverged = true; break training }
-                lossThisEpoch += lossSum
-                unsatisfiedThisEpoch += unsatisfied
-                if let labels {
-                    wrongThisEpoch += countWrong(net.outputs, rows: rows, cols: c) { labels[order[begin + $0]] }
+                // A net whose loss is no longer finite stops here, with the weights that gave it.
+                for slot in diverging {
+                    retire(slot: slot, parameters: net.layout.extract(net.parameters, member: slot),
+                           stopReason: "diverged", diverged: true)
                 }
+                if diverging.count == active.count { drop(diverging); break training }
                 net.backward(gradient)
-                if let mask {
-                    applyMask(&net.gradients, mask)
+                if let maskBuffer {
+                    applyMask(&net.gradients, maskBuffer)
                     optimizer.update(&net.parameters, gradient: net.gradients, learningRate: lr)
-                    applyMask(&net.parameters, mask)
+                    applyMask(&net.parameters, maskBuffer)
                 } else {
                     optimizer.update(&net.parameters, gradient: net.gradients, learningRate: lr)
                 }
+                drop(diverging)
                 begin += rows
             }
             epochSeconds.append(Date().timeIntervalSince(epochStart))
-            if epoch == snapshotEpoch { rewindPoint = net.parameters }
-            // Stop rules. The batch statistics above were taken while the weights moved,
-            // so a candidate stop is confirmed on the whole training set first.
-            if config.stopAtInterpolation && wrongThisEpoch == 0 && (!config.loss.isHinge || unsatisfiedThisEpoch == 0) {
-                let now = evaluate(net, data.train, prefix: "train").metrics
-                if (now["train_error"] ?? 0) == 0 && (now["train_unsatisfied"] ?? 0) == 0 {
-                    stopReason = "interpolation"
+            let outOfTime = config.maxSeconds.map { Date().timeIntervalSince(start) > $0 } ?? false
+            var stopped: [Int] = []
+            for slot in active.indices {
+                let k = active[slot]
+                if epoch == snapshotEpoch { members[k].rewindPoint = net.layout.extract(net.parameters, member: slot) }
+                // Stop rules. The batch statistics above were taken while the weights moved,
+                // so a candidate stop is confirmed on the whole training set first.
+                var stopReason = "max_epochs"
+                let m = members[k]
+                if config.stopAtInterpolation && m.wrongThisEpoch == 0 && (!config.loss.isHinge || m.unsatisfiedThisEpoch == 0) {
+                    let now = evaluate(slot: slot, data.train, prefix: "train").metrics
+                    if (now["train_error"] ?? 0) == 0 && (now["train_unsatisfied"] ?? 0) == 0 {
+                        stopReason = "interpolation"
+                    }
+                }
+                if stopReason == "max_epochs", let tol = config.lossTolerance, m.lossThisEpoch / Double(p) < tol {
+                    if evaluate(slot: slot, data.train, prefix: "train").metrics["train_loss"]! < tol {
+                        stopReason = "loss_tolerance"
+                    }
+                }
+                if let patience = config.earlyStoppingPatience, let validation = data.validation {
+                    let loss = evaluate(slot: slot, validation, prefix: "validation").metrics["validation_loss"]!
+                    if loss < m.bestValidation {
+                        (members[k].bestValidation, members[k].bestEpoch) = (loss, epoch)
+                        members[k].bestParameters = evaluator.parameters
+                    } else if stopReason == "max_epochs" && epoch - m.bestEpoch >= patience {
+                        stopReason = "early_stopping"
+                    }
+                }
+                if stopReason == "max_epochs" && outOfTime { stopReason = "max_seconds" }
+                let stopping = stopReason != "max_epochs" || epoch == config.maxEpochs
+                if curveEpochs.contains(epoch) || (stopping && !curveEpochs.isEmpty) {
+                    members[k].curves.append(epoch: epoch, snapshot(slot: slot))
+                }
+                if stopping {
+                    retire(slot: slot, parameters: net.layout.extract(net.parameters, member: slot),
+                           stopReason: stopReason, diverged: false)
+                    stopped.append(slot)
                 }
             }
-            if stopReason == "max_epochs", let tol = config.lossTolerance, lossThisEpoch / Double(p) < tol {
-                if evaluate(net, data.train, prefix: "train").metrics["train_loss"]! < tol { stopReason = "loss_tolerance" }
-            }
-            if let patience = config.earlyStoppingPatience, let validation = data.validation {
-                let loss = evaluate(net, validation, prefix: "validation").metrics["validation_loss"]!
-                if loss < bestValidation {
-                    (bestValidation, bestEpoch, bestParameters) = (loss, epoch, net.parameters)
-                } else if stopReason == "max_epochs" && epoch - bestEpoch >= patience {
-                    stopReason = "early_stopping"
-                }
-            }
-            if stopReason == "max_epochs", let limit = config.maxSeconds, Date().timeIntervalSince(start) > limit {
-                stopReason = "max_seconds"
-            }
-            let stopping = stopReason != "max_epochs" || epoch == config.maxEpochs
-            if curveEpochs.contains(epoch) || (stopping && !curveEpochs.isEmpty) {
-                curves.append(epoch: epoch, snapshot())
-            }
-            if stopReason != "max_epochs" { break }
+            drop(stopped)
         }
-        if diverged { stopReason = "diverged" }
-        // Early stopping keeps the weights of the best validation epoch.
-        if let bestParameters, !diverged { net.parameters = bestParameters }
+        return outcomes.map { $0! }
+    }
 
-        let train = evaluate(net, data.train, prefix: "train")
-        let test = evaluate(net, data.test, prefix: "test")
+    /// What one net of an ensemble carries besides its weights.
+    struct Member {
+        let initial: [T]
+        var rewindPoint: [T]?
+        var curves = TrainingCurves()
+        var bestValidation = Double.infinity
+        var bestEpoch = 0
+        var bestParameters: [T]?
+        var lossThisEpoch = 0.0
+        var wrongThisEpoch = 0
+        var unsatisfiedThisEpoch = 0
+
+        init(initial: [T]) { self.initial = initial }
+
+        mutating func startEpoch() { (lossThisEpoch, wrongThisEpoch, unsatisfiedThisEpoch) = (0, 0, 0) }
+    }
+
+    /// A stopped net's outcome: its final metrics on every set, measured on `parameters`
+    /// (or, with early stopping, on the best validation epoch's weights).
+    func finish(_ member: Member, parameters: [T], epoch: Int, stopReason: String, diverged: Bool,
+                epochSeconds: [Double], curveEpochs: Set<Int>, evaluator: MLPNetwork<T>) -> TrainingOutcome<T> {
+        var curves = member.curves
+        evaluator.parameters = parameters
+        if let best = member.bestParameters, !diverged { evaluator.parameters = best }
+        let train = evaluate(evaluator, data.train, prefix: "train")
+        let test = evaluate(evaluator, data.test, prefix: "test")
         var metrics = train.metrics.merging(test.metrics) { $1 }
-        metrics["weight_distance"] = distance(net.parameters, initial)
+        metrics["weight_distance"] = distance(evaluator.parameters, member.initial)
         metrics["epochs"] = Double(epoch)
         if let validation = data.validation {
-            metrics.merge(evaluate(net, validation, prefix: "validation").metrics) { $1 }
-            if bestParameters != nil { metrics["best_epoch"] = Double(bestEpoch) }
+            metrics.merge(evaluate(evaluator, validation, prefix: "validation").metrics) { $1 }
+            if member.bestParameters != nil { metrics["best_epoch"] = Double(member.bestEpoch) }
         }
         if diverged && curves.epochs.last != epoch && !curveEpochs.isEmpty { curves.append(epoch: epoch, metrics) }
         let anyNonFinite = test.outputs.storage.contains { !$0.isFinite }
         return TrainingOutcome(diverged: diverged || anyNonFinite, stopReason: anyNonFinite && !diverged ? "diverged" : stopReason,
                                epochs: epoch, metrics: metrics, curves: curves, epochSeconds: epochSeconds,
-                               initialParameters: initial, finalParameters: net.parameters,
-                               snapshotParameters: rewindPoint, testOutputs: test.outputs)
+                               initialParameters: member.initial, finalParameters: evaluator.parameters,
+                               snapshotParameters: member.rewindPoint, testOutputs: test.outputs)
     }
 
     /// Loss, error, unsatisfied margins and ||f|| = sqrt(mean_i ||f(x_i)||^2) on a whole set,
@@ -261,6 +374,19 @@ public enum MLPTraining {
 }
 
 extension MLPTraining {
+    /// K nets in lockstep (see `MLPTrainer.train(initStreams:batchStreams:)`), specialized here like `train`.
+    public static func train(architecture: MLPArchitecture, config: TrainingConfig, data: DataSplit<Float>,
+                             initStreams: inout [RandomStream], batchStreams: inout [RandomStream]) -> [TrainingOutcome<Float>] {
+        MLPTrainer<Float>(architecture: architecture, config: config, data: data)
+            .train(initStreams: &initStreams, batchStreams: &batchStreams)
+    }
+
+    public static func train(architecture: MLPArchitecture, config: TrainingConfig, data: DataSplit<Double>,
+                             initStreams: inout [RandomStream], batchStreams: inout [RandomStream]) -> [TrainingOutcome<Double>] {
+        MLPTrainer<Double>(architecture: architecture, config: config, data: data)
+            .train(initStreams: &initStreams, batchStreams: &batchStreams)
+    }
+
     /// Lottery-ticket rounds (see `LotteryTicket`), specialized here like `train`.
     public static func lottery(architecture: MLPArchitecture, config: TrainingConfig, data: DataSplit<Float>,
                                pruning: PruningConfig, seed: UInt64, key: String)

@@ -22,6 +22,13 @@ public struct Optimizer<T: BLASScalar> {
         if case .adam = kind { second = [T](repeating: 0, count: parameterCount) } else { second = [] }
     }
 
+    /// Rewrites the moments with `transform` (the same one applied to the parameters),
+    /// e.g. when an ensemble drops the nets that stopped.
+    public mutating func remap(_ transform: ([T]) -> [T]) {
+        first = transform(first)
+        if !second.isEmpty { second = transform(second) }
+    }
+
     /// One update of `w` with gradient `g` at learning rate `lr` (the elementwise
     /// loop runs in C, vectorized: see `BLASScalar.adamUpdate`).
     public mutating func update(_ w: inout [T], gradient g: [T], learningRate lr: Double) {

@@ -14,44 +14,55 @@ extension SweepStore {
     ///   ``ResultRecord/statuses`` or a malformed output array. Nothing is
     ///   written when it throws.
     public func record(_ result: ResultRecord) throws {
-        try validate(result)
+        try record([result])
+    }
+
+    /// Stores several results in one transaction (group commit: one sync for all),
+    /// all or none: if any is refused, nothing is written.
+    public func record(_ results: [ResultRecord]) throws {
+        guard !results.isEmpty else { return }
+        for result in results { try validate(result) }
         let finishedAt = Date.now.formatted(.iso8601)
         try mappingErrors(path: path) {
             try queue.write { db in
-                let index = result.taskIndex
-                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tasks WHERE idx = ?)",
-                                        arguments: [index]) == true else {
-                    throw StoreError.unknownTask(path: path, taskIndex: index)
-                }
-                // Checked explicitly, not left to the primary key, so the
-                // error says what happened; the key still backs it up.
-                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM results WHERE task_idx = ?)",
-                                        arguments: [index]) == false else {
-                    throw StoreError.duplicateResult(path: path, taskIndex: index)
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO results (task_idx, status, message, wall_seconds, rank, host, data_key, finished_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [index, result.status, result.message, storedReal(result.wallSeconds),
-                                result.rank, result.host, result.dataKey, finishedAt])
-                let insertMetric = try db.cachedStatement(
-                    sql: "INSERT INTO metrics (task_idx, name, value) VALUES (?, ?, ?)")
-                for (name, value) in result.metrics.sorted(by: { $0.key < $1.key }) {
-                    try insertMetric.execute(arguments: [index, name, storedReal(value)])
-                }
-                let insertCurve = try db.cachedStatement(
-                    sql: "INSERT INTO curves (task_idx, epoch, name, value) VALUES (?, ?, ?, ?)")
-                for point in result.curves {
-                    try insertCurve.execute(arguments: [index, point.epoch, point.name, storedReal(point.value)])
-                }
-                if let outputs = result.outputs {
-                    try db.execute(
-                        sql: "INSERT INTO outputs (task_idx, dtype, rows, cols, data) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [index, outputs.dtype, outputs.rows, outputs.cols, Data(outputs.bytes)])
-                }
+                for result in results { try insert(result, finishedAt: finishedAt, db) }
             }
+        }
+    }
+
+    private func insert(_ result: ResultRecord, finishedAt: String, _ db: Database) throws {
+        let index = result.taskIndex
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tasks WHERE idx = ?)",
+                                arguments: [index]) == true else {
+            throw StoreError.unknownTask(path: path, taskIndex: index)
+        }
+        // Checked explicitly, not left to the primary key, so the
+        // error says what happened; the key still backs it up.
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM results WHERE task_idx = ?)",
+                                arguments: [index]) == false else {
+            throw StoreError.duplicateResult(path: path, taskIndex: index)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO results (task_idx, status, message, wall_seconds, rank, host, data_key, finished_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [index, result.status, result.message, storedReal(result.wallSeconds),
+                        result.rank, result.host, result.dataKey, finishedAt])
+        let insertMetric = try db.cachedStatement(
+            sql: "INSERT INTO metrics (task_idx, name, value) VALUES (?, ?, ?)")
+        for (name, value) in result.metrics.sorted(by: { $0.key < $1.key }) {
+            try insertMetric.execute(arguments: [index, name, storedReal(value)])
+        }
+        let insertCurve = try db.cachedStatement(
+            sql: "INSERT INTO curves (task_idx, epoch, name, value) VALUES (?, ?, ?, ?)")
+        for point in result.curves {
+            try insertCurve.execute(arguments: [index, point.epoch, point.name, storedReal(point.value)])
+        }
+        if let outputs = result.outputs {
+            try db.execute(
+                sql: "INSERT INTO outputs (task_idx, dtype, rows, cols, data) VALUES (?, ?, ?, ?, ?)",
+                arguments: [index, outputs.dtype, outputs.rows, outputs.cols, Data(outputs.bytes)])
         }
     }
 

@@ -37,11 +37,18 @@ public struct PlannedTask: Sendable, Equatable {
     public var canonicalConfig: String {
         config.filter { entry in
             guard let key = SpecSchema.key(entry.key) else { return true }
-            return key.affectsResults && (key.inIdentityAtDefault || entry.value != key.defaultValue)
+            return key.affectsResults && !key.executionOnly && (key.inIdentityAtDefault || entry.value != key.defaultValue)
         }
             .sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value)" }
             .joined(separator: ",") + ",seed=\(seed)"
+    }
+
+    /// The stream identity without the seed: shared by every seed of the cell (the
+    /// minibatch order of `data_order: shared`).
+    public var cellIdentity: String {
+        let full = canonicalConfig
+        return String(full[..<full.range(of: ",seed=\(seed)", options: .backwards)!.lowerBound])
     }
 
     /// The config as a JSON object with sorted keys (seed included), for the store.
@@ -79,7 +86,39 @@ public struct Plan: Sendable {
             }
         }
         self.tasks = tasks
+        // Ensembles: runs of `ensemble_size` consecutive seeds of one configuration.
+        let size = spec.single("ensemble_size")?.intValue ?? 1
+        var ensembles: [[Int]] = []
+        for c in 0..<combos.count {
+            let first = c * spec.seeds.count
+            for start in stride(from: 0, to: spec.seeds.count, by: max(1, size)) {
+                ensembles.append(Array((first + start)..<(first + min(spec.seeds.count, start + size))))
+            }
+        }
+        self.ensembles = ensembles
+        ensembleIndex = Dictionary(uniqueKeysWithValues: ensembles.enumerated().map { ($1[0], $0) })
     }
+
+    /// The groups of tasks trained together as one ensemble (singletons unless the
+    /// spec sets `ensemble_size`), in plan order. Fixed by the spec alone, so which
+    /// nets train together never depends on the number of ranks.
+    public let ensembles: [[Int]]
+
+    /// The ensembles with a pending member, most expensive first (ties in plan order),
+    /// each as its first task's index: the units rank 0 dispatches.
+    public func ensembleOrder(pending: Set<Int>) -> [[Int]] {
+        let units: [(members: [Int], cost: Double)] = ensembles.filter { $0.contains(where: pending.contains) }
+            .map { members in (members, members.reduce(0.0) { $0 + tasks[$1].cost }) }
+        return units.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.members[0] < $1.members[0] }.map(\.members)
+    }
+
+    /// The ensemble whose first task is `leader` (a task the adaptive mode added runs alone).
+    public func ensemble(leading leader: Int) -> [Int] {
+        guard leader < tasks.count else { return [leader] }
+        return ensembleIndex[leader].map { ensembles[$0] } ?? [leader]
+    }
+
+    private let ensembleIndex: [Int: Int]
 
     /// A task with its id and cell named by the swept axes (in file order).
     static func task(index: Int, config: [String: SpecValue], seed: Int, axes: [String]) -> PlannedTask {

@@ -236,6 +236,11 @@ public struct Spec: Sendable {
             && values(of: "validation_size").contains(where: { ($0.intValue ?? 0) == 0 }) {
             throw SpecError(file: file, "key 'early_stopping': needs 'validation_size' > 0 to watch a held-out loss")
         }
+        if (single("ensemble_size")?.intValue ?? 1) > 1
+            && values(of: "prune_rounds").contains(where: { ($0.intValue ?? 0) > 0 }) {
+            throw SpecError(file: file, "key 'ensemble_size': lottery tickets (prune_rounds) train one net at a time; "
+                + "drop ensemble_size or set it to 1")
+        }
         for layers in values(of: "layers").compactMap(\.stringValue) where !layers.isEmpty {
             guard layers.range(of: "^[1-9][0-9]{0,6}(-[1-9][0-9]{0,6})*$", options: .regularExpression) != nil else {
                 throw SpecError(file: file, "key 'layers': expected hidden widths like \"300-100\", got '\(layers)'")

@@ -33,11 +33,17 @@ public struct SpecKey: Sendable {
     /// True for the keys of the first release; keys added later set it false, so
     /// adding them leaves every existing sweep's random streams unchanged.
     public let inIdentityAtDefault: Bool
+    /// Whether the key only says how tasks are executed (e.g. trained together):
+    /// part of the fingerprint, never of a task's stream identity, so every net is
+    /// drawn the same whichever way it runs.
+    public let executionOnly: Bool
     public let doc: String
 
     init(_ name: String, _ kind: Kind, _ defaultValue: SpecValue?, sweepable: Bool = true,
-         affectsResults: Bool = true, models: Set<String>? = nil, inIdentityAtDefault: Bool = true, _ doc: String) {
+         affectsResults: Bool = true, models: Set<String>? = nil, inIdentityAtDefault: Bool = true,
+         executionOnly: Bool = false, _ doc: String) {
         self.inIdentityAtDefault = inIdentityAtDefault
+        self.executionOnly = executionOnly
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
@@ -145,6 +151,14 @@ public enum SpecSchema {
         SpecKey("early_stopping", .int(min: 0, max: big), .int(0), models: mlp, inIdentityAtDefault: false,
                 "Patience in epochs: stop once the validation loss has not improved for this long and keep the best "
                     + "epoch's weights (0: off; needs validation_size)."),
+        SpecKey("ensemble_size", .int(min: 1, max: 4096), .int(1), sweepable: false, models: mlp,
+                inIdentityAtDefault: false, executionOnly: true,
+                "Seeds of a cell trained together in lockstep as one BLAS problem (one dispatch, one rank). Each net "
+                    + "keeps its own initialization and stop rules and is stored as its own task; its results equal "
+                    + "its training alone up to Float rounding. Fastest with data_order: shared."),
+        SpecKey("data_order", .choice(["per_seed", "shared"]), .string("per_seed"), models: mlp, inIdentityAtDefault: false,
+                "Minibatch order: per_seed (each seed its own shuffles) or shared (every seed of a cell sees the same "
+                    + "minibatches, so an ensemble's first layer is one GEMM)."),
         SpecKey("max_seconds", .double(min: 0, max: .infinity), .double(0), affectsResults: false, models: mlp,
                 "Stop a task after this much training time (0: off). Results then depend on machine speed."),
         SpecKey("curve_points", .int(min: 0, max: 10_000), .int(0), models: mlp,

@@ -119,6 +119,22 @@ public final class TaskRunner: @unchecked Sendable {
         return t
     }
 
+    /// Trains and evaluates the ensemble `indices` (tasks of one cell, differing only
+    /// in their seed; see `Plan.ensembles`) as one problem: one outcome per task, each
+    /// charged an equal share of the wall time.
+    public func run(ensemble indices: [Int]) throws -> [TaskOutcome] {
+        guard indices.count > 1 else { return [try run(indices[0])] }
+        let start = Date()
+        let tasks = indices.map(task)
+        let data = try prepared(dataKey: tasks[0].dataKey).split
+        var outcomes = tasks[0].config["precision"]?.stringValue == "float32"
+            ? Self.mlpEnsemble(tasks: tasks, data: data.converted(to: Float.self), plan: plan, train: MLPTraining.train)
+            : Self.mlpEnsemble(tasks: tasks, data: data, plan: plan, train: MLPTraining.train)
+        let share = Date().timeIntervalSince(start) / Double(tasks.count)
+        for i in outcomes.indices { outcomes[i].wallSeconds = share }
+        return outcomes
+    }
+
     /// Trains and evaluates task `index` (planned or registered).
     public func run(_ index: Int) throws -> TaskOutcome {
         let start = Date()
@@ -188,53 +204,69 @@ public final class TaskRunner: @unchecked Sendable {
                            outputs: encodeOutputs(fTest, task), dataKey: task.dataKey, wallSeconds: 0)
     }
 
-    typealias Train<T: BLASScalar> = (MLPArchitecture, TrainingConfig, DataSplit<T>, inout RandomStream,
-                                      inout RandomStream) -> TrainingOutcome<T>
-
     /// `train` is `MLPTraining.train` for T: the specialized entry point (see there).
+    typealias Train<T: BLASScalar> = (MLPArchitecture, TrainingConfig, DataSplit<T>, inout [RandomStream],
+                                      inout [RandomStream]) -> [TrainingOutcome<T>]
+
     typealias Lottery<T: BLASScalar> = (MLPArchitecture, TrainingConfig, DataSplit<T>, PruningConfig, UInt64, String)
         -> (rounds: [LotteryRound], last: TrainingOutcome<T>)
 
     static func mlp<T: BLASScalar>(task: PlannedTask, data: DataSplit<T>, plan: Plan, train: Train<T>,
                                    lottery: Lottery<T>) -> TaskOutcome {
+        guard let rounds = task.config["prune_rounds"]?.intValue, rounds > 0 else {
+            return mlpEnsemble(tasks: [task], data: data, plan: plan, train: train)[0]
+        }
+        let architecture = mlpArchitecture(task, data: data)
+        let pruning = PruningConfig(rounds: rounds, hiddenRate: task.config["prune_rate"]!.doubleValue!,
+                                    outputRate: task.config["prune_rate_output"]!.doubleValue!,
+                                    rewindEpoch: task.int("rewind_epoch"))
+        let out = lottery(architecture, trainingConfig(task), data, pruning, plan.spec.sweepSeed, task.canonicalConfig)
+        // Curves indexed by round: weights remaining, and per variant test error and early-stop epoch.
+        var curves = TrainingCurves()
+        var roundMetrics: [String: Double] = [:]
+        for r in out.rounds {
+            var values = ["weights_remaining": r.weightsRemaining]
+            for (name, e) in r.testError { values["\(name)_test_error"] = e }
+            for (name, e) in r.earlyStopEpoch { values["\(name)_early_stop_epoch"] = e }
+            curves.epochs.append(r.round)
+            for (k, v) in values { curves.series[k, default: []].append(v) }
+            if r.round == out.rounds.last!.round { roundMetrics = values }
+        }
+        // Series missing in round 0 (the controls) are padded with NaN so every series has a value per round.
+        for (k, v) in curves.series where v.count < curves.epochs.count {
+            curves.series[k] = [Double](repeating: .nan, count: curves.epochs.count - v.count) + v
+        }
+        var outcome = mlpOutcome(task, architecture: architecture, result: out.last, data: data)
+        outcome.metrics.merge(roundMetrics) { $1 }
+        outcome.curves = curves
+        return outcome
+    }
+
+    /// Trains the tasks (one cell's seeds) as one ensemble; one task is a single net.
+    static func mlpEnsemble<T: BLASScalar>(tasks: [PlannedTask], data: DataSplit<T>, plan: Plan,
+                                           train: Train<T>) -> [TaskOutcome] {
+        let architecture = mlpArchitecture(tasks[0], data: data)
+        var inits = tasks.map { stream("init", $0, plan) }
+        var batches = tasks[0].config["data_order"]?.stringValue == "shared"
+            ? [RandomStream(seed: plan.spec.sweepSeed, ["batches", tasks[0].cellIdentity])]
+            : tasks.map { stream("batches", $0, plan) }
+        let results = train(architecture, trainingConfig(tasks[0]), data, &inits, &batches)
+        return zip(tasks, results).map { mlpOutcome($0, architecture: architecture, result: $1, data: data) }
+    }
+
+    static func mlpArchitecture<T: BLASScalar>(_ task: PlannedTask, data: DataSplit<T>) -> MLPArchitecture {
         let layers = task.config["layers"]?.stringValue ?? ""
         let hidden = layers.isEmpty ? [Int](repeating: task.int("width"), count: task.int("depth"))
                                     : layers.split(separator: "-").map { Int($0)! }
-        let architecture = MLPArchitecture(
+        return MLPArchitecture(
             inputs: data.inputDimension, hidden: hidden,
             outputs: data.outputDimension, activation: Activation(rawValue: task.string("activation"))!,
             parameterization: Parameterization(rawValue: task.string("parameterization"))!)
-        let config = trainingConfig(task)
-        let result: TrainingOutcome<T>
-        var roundCurves: TrainingCurves?
-        var roundMetrics: [String: Double] = [:]
-        if let rounds = task.config["prune_rounds"]?.intValue, rounds > 0 {
-            let pruning = PruningConfig(rounds: rounds, hiddenRate: task.config["prune_rate"]!.doubleValue!,
-                                        outputRate: task.config["prune_rate_output"]!.doubleValue!,
-                                        rewindEpoch: task.int("rewind_epoch"))
-            let out = lottery(architecture, config, data, pruning, plan.spec.sweepSeed, task.canonicalConfig)
-            result = out.last
-            // Curves indexed by round: weights remaining, and per variant test error and early-stop epoch.
-            var curves = TrainingCurves()
-            for r in out.rounds {
-                var values = ["weights_remaining": r.weightsRemaining]
-                for (name, e) in r.testError { values["\(name)_test_error"] = e }
-                for (name, e) in r.earlyStopEpoch { values["\(name)_early_stop_epoch"] = e }
-                curves.epochs.append(r.round)
-                for (k, v) in values { curves.series[k, default: []].append(v) }
-                if r.round == out.rounds.last!.round { roundMetrics = values }
-            }
-            // Series missing in round 0 (the controls) are padded with NaN so every series has a value per round.
-            for (k, v) in curves.series where v.count < curves.epochs.count {
-                curves.series[k] = [Double](repeating: .nan, count: curves.epochs.count - v.count) + v
-            }
-            roundCurves = curves
-        } else {
-            var init_ = stream("init", task, plan)
-            var batches = stream("batches", task, plan)
-            result = train(architecture, config, data, &init_, &batches)
-        }
-        var metrics = result.metrics.merging(roundMetrics) { $1 }
+    }
+
+    static func mlpOutcome<T: BLASScalar>(_ task: PlannedTask, architecture: MLPArchitecture, result: TrainingOutcome<T>,
+                                          data: DataSplit<T>) -> TaskOutcome {
+        var metrics = result.metrics
         metrics["parameters"] = Double(architecture.parameterCount)
         if data.classes == 0 {   // regression: the MSE under its usual name too
             metrics["train_mse"] = metrics["train_loss"]
@@ -244,7 +276,7 @@ public final class TaskRunner: @unchecked Sendable {
                                   outputs: encodeOutputs(result.testOutputs, task),
                                   dataKey: task.dataKey, wallSeconds: 0)
         outcome.stopReason = result.stopReason
-        outcome.curves = roundCurves ?? result.curves
+        outcome.curves = result.curves
         return outcome
     }
 

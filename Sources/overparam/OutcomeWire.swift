@@ -37,6 +37,19 @@ enum OutcomeWire {
         return w.bytes
     }
 
+    /// Several outcomes (one ensemble's) as one message body.
+    static func encode(_ outcomes: [TaskOutcome]) -> [UInt8] {
+        var w = WireWriter()
+        w.write(outcomes.count)
+        for o in outcomes { w.write(bytes: encode(o)) }
+        return w.bytes
+    }
+
+    static func decodeList(_ bytes: [UInt8]) throws -> [TaskOutcome] {
+        var r = WireReader(bytes)
+        return try (0..<r.readInt()).map { _ in try decode(try r.readBytes()) }
+    }
+
     static func decode(_ bytes: [UInt8]) throws -> TaskOutcome {
         var r = WireReader(bytes)
         let index = try r.readInt()

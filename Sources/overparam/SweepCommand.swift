@@ -13,7 +13,9 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Run every task of a spec (under mpirun: rank 0 coordinates and trains, the others train).",
         discussion: """
-            Results go to one SQLite store, written by rank 0 only, one transaction per task.
+            Results go to one SQLite store, written by rank 0 only: each result is committed
+            (and synced) within about 50 ms of its arrival, several per transaction when they
+            arrive faster than that.
             If the run is interrupted, run the same command with --resume: only the tasks
             without a result run again, and the outputs are identical to an uninterrupted run.
             """)
@@ -81,7 +83,7 @@ struct SweepCommand: ParsableCommand {
                     }
                     runner.register(plan.derived(from: plan.tasks[base], width: width, index: index))
                 }
-                return runTask(index, runner: runner)
+                return runUnit(index, runner: runner)
             }).run()
             mpi.finalize()
         }
@@ -93,10 +95,11 @@ struct SweepCommand: ParsableCommand {
     }
 }
 
-/// Runs one task and packs its outcome for the wire; errors become a failed result.
-func runTask(_ index: Int, runner: TaskRunner) -> TaskResult {
+/// Runs one unit of dispatch (the ensemble led by task `leader`, often that task
+/// alone) and packs its outcomes for the wire; errors become a failed result.
+func runUnit(_ leader: Int, runner: TaskRunner) -> TaskResult {
     do {
-        return .finished(OutcomeWire.encode(try runner.run(index)))
+        return .finished(OutcomeWire.encode(try runner.run(ensemble: runner.plan.ensemble(leading: leader))))
     } catch {
         return .failed(String(describing: error))
     }
@@ -108,9 +111,13 @@ struct RankZeroSetup {
     let runner: TaskRunner
     let store: SweepStore
     let storePath: String
+    /// Units to dispatch, largest first: each the first task of an ensemble (see
+    /// `Plan.ensembles`; usually one task alone).
     let pending: [Int]
     /// Tasks the adaptive mode added in earlier runs of this store.
     let added: [PlannedTask]
+    /// Tasks without a result.
+    let pendingTasks: Int
 
     static func prepare(options: SweepCommand, hosts: [String]) throws -> RankZeroSetup {
         let spec = try Spec.load(path: options.spec)
@@ -166,9 +173,10 @@ struct RankZeroSetup {
             added.append(task)
         }
         let done = try store.completedTaskIndices()
-        let pending = plan.dispatchOrder.filter { !done.contains($0) }
+        let pending = plan.ensembleOrder(pending: Set(plan.tasks.indices).subtracting(done)).map { $0[0] }
             + added.filter { !done.contains($0.index) }.sorted { $0.cost > $1.cost }.map(\.index)
-        return RankZeroSetup(plan: plan, runner: runner, store: store, storePath: path, pending: pending, added: added)
+        return RankZeroSetup(plan: plan, runner: runner, store: store, storePath: path, pending: pending, added: added,
+                             pendingTasks: plan.tasks.count + added.count - done.count)
     }
 
     static func widthOf(_ configJSON: String) -> Int? {
@@ -186,9 +194,11 @@ struct RankZeroSetup {
     func coordinate(transport: MPITransport?, ranks: Int, hosts: [String], quiet: Bool) throws -> Int32 {
         var pending = self.pending
         let total = plan.tasks.count + added.count
-        let alreadyDone = total - pending.count
+        let alreadyDone = total - pendingTasks
         let log = { (s: String) in FileHandle.standardError.write(Data((s + "\n").utf8)) }
-        log("overparam: \(plan.spec.name): \(total) tasks (\(pending.count) to run\(alreadyDone > 0 ? ", \(alreadyDone) already stored" : "")) "
+        let ensembleSize = plan.spec.single("ensemble_size")?.intValue ?? 1
+        let grouping = ensembleSize > 1 ? ", in ensembles of up to \(ensembleSize) seeds" : ""
+        log("overparam: \(plan.spec.name): \(total) tasks (\(pendingTasks) to run\(alreadyDone > 0 ? ", \(alreadyDone) already stored" : "")\(grouping)) "
             + "on \(ranks) rank\(ranks == 1 ? "" : "s") [\(Set(hosts).sorted().joined(separator: ", "))] -> \(storePath)")
         let progress = quiet ? nil : ProgressReporter(total: total, alreadyDone: alreadyDone)
         var firstFailure: String?
@@ -204,9 +214,21 @@ struct RankZeroSetup {
             rule: rule, steps: plan.spec.single("adaptive_steps")?.intValue ?? 4, plan: plan, tasks: plan.tasks + added)
         let runner = self.runner
         let store = self.store
+        // Group commit: results wait in `unstored` until no other result is at hand, at
+        // most 50 ms, then go to the store in one transaction (one sync for all of them).
+        var unstored: [ResultRecord] = []
+        var oldestUnstored = Date()
+        var stored = try store.completedTaskIndices()
+        var ran = 0
+        func flush() throws {
+            guard !unstored.isEmpty else { return }
+            try store.record(unstored)
+            unstored.removeAll(keepingCapacity: true)
+        }
         /// Registers tasks the adaptive mode adds, in the store first (so a resume sees them).
         func join(_ new: [PlannedTask]) throws -> [Int] {
             guard !new.isEmpty else { return [] }
+            try flush()   // the results that led to them come first
             new.forEach(runner.register)
             let records = new.map(Self.record)
             try store.addTasks(records)
@@ -225,33 +247,45 @@ struct RankZeroSetup {
         }
         let coordinator = Coordinator(transport: transport, prefetch: 2,
                                       prepareTrainer: { BLASRuntime.warmUp() },
-                                      execute: { runTask($0, runner: runner) })
-        let report = try coordinator.run(order: pending, describe: { adaptive?.description(of: $0) ?? [] }) { done in
+                                      execute: { runUnit($0, runner: runner) })
+        let report = try coordinator.run(order: pending, describe: { adaptive?.description(of: $0) ?? [] },
+                                         whenIdle: flush) { done in
+            var added: [Int] = []
             switch done.result {
             case .failed(let message):
-                failures += 1
-                if firstFailure == nil { firstFailure = message }
-                let id = runner.task(done.taskIndex).id
-                (progress?.note ?? log)("overparam: task \(done.taskIndex) (\(id)) failed on rank \(done.rank): \(message)")
-                progress?.taskFinished(failed: true)
-                try statistics.skip(taskIndex: done.taskIndex)
-                return try join(adaptive?.record(taskIndex: done.taskIndex, metrics: nil) ?? [])
+                for index in plan.ensemble(leading: done.taskIndex) where !stored.contains(index) {
+                    failures += 1
+                    ran += 1
+                    if firstFailure == nil { firstFailure = message }
+                    let id = runner.task(index).id
+                    (progress?.note ?? log)("overparam: task \(index) (\(id)) failed on rank \(done.rank): \(message)")
+                    progress?.taskFinished(failed: true)
+                    try statistics.skip(taskIndex: index)
+                    added += try join(adaptive?.record(taskIndex: index, metrics: nil) ?? [])
+                }
             case .finished(let payload):
-                let outcome = try OutcomeWire.decode(payload)
-                var record = ResultRecord(
-                    taskIndex: outcome.taskIndex, status: outcome.status.rawValue,
-                    message: outcome.stopReason.map { "stop: \($0)" },
-                    metrics: outcome.metrics, wallSeconds: outcome.wallSeconds, rank: done.rank,
-                    host: hosts[done.rank], outputs: outcome.outputs, dataKey: outcome.dataKey)
-                record.curves = outcome.curves.points
-                try statistics.add(record)
-                record.outputs = Self.stored(outcome.outputs, policy: outputPolicy)
-                try store.record(record)
-                progress?.taskFinished(diverged: outcome.status == .diverged)
-                return try join(adaptive?.record(taskIndex: done.taskIndex, metrics: outcome.metrics) ?? [])
+                // A unit rerun after an interruption may hold nets stored before: each is stored once.
+                for outcome in try OutcomeWire.decodeList(payload) where !stored.contains(outcome.taskIndex) {
+                    var record = ResultRecord(
+                        taskIndex: outcome.taskIndex, status: outcome.status.rawValue,
+                        message: outcome.stopReason.map { "stop: \($0)" },
+                        metrics: outcome.metrics, wallSeconds: outcome.wallSeconds, rank: done.rank,
+                        host: hosts[done.rank], outputs: outcome.outputs, dataKey: outcome.dataKey)
+                    record.curves = outcome.curves.points
+                    try statistics.add(record)
+                    record.outputs = Self.stored(outcome.outputs, policy: outputPolicy)
+                    if unstored.isEmpty { oldestUnstored = Date() }
+                    unstored.append(record)
+                    stored.insert(outcome.taskIndex)
+                    ran += 1
+                    progress?.taskFinished(diverged: outcome.status == .diverged)
+                    added += try join(adaptive?.record(taskIndex: outcome.taskIndex, metrics: outcome.metrics) ?? [])
+                }
             }
+            if Date().timeIntervalSince(oldestUnstored) > 0.05 || unstored.count >= 1024 { try flush() }
+            return added
         }
-        let ran = report.completed + report.failed
+        try flush()
         let cpuShare = report.wallSeconds > 0 ? 100 * report.coordinatorCPUSeconds / report.wallSeconds : 0
         try store.setProvenance("last_run.ranks", String(ranks))
         try store.setProvenance("last_run.hosts", hosts.joined(separator: ","))
