@@ -21,7 +21,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Elementwise kernels the C compiler vectorizes (optimizer updates).
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]),
         // Matrices, BLAS/LAPACK, elementwise kernels, counter-based random streams.
         .target(name: "Numerical", dependencies: ["COpenBLAS", "CKernels"]),
         // IDX files, Fashion-MNIST, synthetic sets, subsets.

@@ -31,18 +31,20 @@ public enum Loss: String, Sendable, CaseIterable {
         var unsatisfied = 0
         switch self {
         case .crossEntropy:
-            for r in 0..<rows {
-                let fr = f + r * cols, yr = y + r * cols
-                var m = fr[0].double
-                for j in 1..<max(1, cols) { m = max(m, fr[j].double) }
-                var s = 0.0
-                for j in 0..<cols { s += exp(fr[j].double - m) }
-                let logZ = m + log(s)
-                for j in 0..<cols {
-                    let logP = fr[j].double - logZ
-                    let t = yr[j].double
-                    if t != 0 { total -= t * logP }
-                    if let gradient { gradient[r * cols + j] = scale * T(exp(logP) - t) }
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: cols) { e in
+                for r in 0..<rows {
+                    let fr = f + r * cols, yr = y + r * cols
+                    var m = fr[0].double
+                    for j in 1..<max(1, cols) { m = max(m, fr[j].double) }
+                    // One exp per output: softmax_j = e_j / s.
+                    var s = 0.0
+                    for j in 0..<cols { e[j] = exp(fr[j].double - m); s += e[j] }
+                    let logZ = m + log(s), inverse = 1 / s
+                    for j in 0..<cols {
+                        let t = yr[j].double
+                        if t != 0 { total -= t * (fr[j].double - logZ) }
+                        if let gradient { gradient[r * cols + j] = scale * T(e[j] * inverse - t) }
+                    }
                 }
             }
         case .mse:

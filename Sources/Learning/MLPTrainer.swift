@@ -35,6 +35,9 @@ public final class MLPTrainer<T: BLASScalar> {
     public let data: DataSplit<T>
     /// Rows evaluated at once when measuring the whole train or test set.
     let evaluationChunk = 1000
+    /// Called after each epoch's training steps, before the stop rules (benchmarks
+    /// time other work in between, so machine noise hits both alike).
+    public var afterEpoch: ((Int) -> Void)?
 
     public init(architecture: MLPArchitecture, config: TrainingConfig, data: DataSplit<T>) {
         precondition(architecture.inputs == data.inputDimension && architecture.outputs == data.outputDimension,
@@ -198,6 +201,7 @@ public final class MLPTrainer<T: BLASScalar> {
                 begin += rows
             }
             epochSeconds.append(Date().timeIntervalSince(epochStart))
+            afterEpoch?(epoch)
             let outOfTime = config.maxSeconds.map { Date().timeIntervalSince(start) > $0 } ?? false
             var stopped: [Int] = []
             for slot in active.indices {
@@ -376,15 +380,19 @@ public enum MLPTraining {
 extension MLPTraining {
     /// K nets in lockstep (see `MLPTrainer.train(initStreams:batchStreams:)`), specialized here like `train`.
     public static func train(architecture: MLPArchitecture, config: TrainingConfig, data: DataSplit<Float>,
-                             initStreams: inout [RandomStream], batchStreams: inout [RandomStream]) -> [TrainingOutcome<Float>] {
-        MLPTrainer<Float>(architecture: architecture, config: config, data: data)
-            .train(initStreams: &initStreams, batchStreams: &batchStreams)
+                             initStreams: inout [RandomStream], batchStreams: inout [RandomStream],
+                             afterEpoch: ((Int) -> Void)? = nil) -> [TrainingOutcome<Float>] {
+        let trainer = MLPTrainer<Float>(architecture: architecture, config: config, data: data)
+        trainer.afterEpoch = afterEpoch
+        return trainer.train(initStreams: &initStreams, batchStreams: &batchStreams)
     }
 
     public static func train(architecture: MLPArchitecture, config: TrainingConfig, data: DataSplit<Double>,
-                             initStreams: inout [RandomStream], batchStreams: inout [RandomStream]) -> [TrainingOutcome<Double>] {
-        MLPTrainer<Double>(architecture: architecture, config: config, data: data)
-            .train(initStreams: &initStreams, batchStreams: &batchStreams)
+                             initStreams: inout [RandomStream], batchStreams: inout [RandomStream],
+                             afterEpoch: ((Int) -> Void)? = nil) -> [TrainingOutcome<Double>] {
+        let trainer = MLPTrainer<Double>(architecture: architecture, config: config, data: data)
+        trainer.afterEpoch = afterEpoch
+        return trainer.train(initStreams: &initStreams, batchStreams: &batchStreams)
     }
 
     /// Lottery-ticket rounds (see `LotteryTicket`), specialized here like `train`.

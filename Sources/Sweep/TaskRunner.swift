@@ -206,7 +206,7 @@ public final class TaskRunner: @unchecked Sendable {
 
     /// `train` is `MLPTraining.train` for T: the specialized entry point (see there).
     typealias Train<T: BLASScalar> = (MLPArchitecture, TrainingConfig, DataSplit<T>, inout [RandomStream],
-                                      inout [RandomStream]) -> [TrainingOutcome<T>]
+                                      inout [RandomStream], ((Int) -> Void)?) -> [TrainingOutcome<T>]
 
     typealias Lottery<T: BLASScalar> = (MLPArchitecture, TrainingConfig, DataSplit<T>, PruningConfig, UInt64, String)
         -> (rounds: [LotteryRound], last: TrainingOutcome<T>)
@@ -250,7 +250,7 @@ public final class TaskRunner: @unchecked Sendable {
         var batches = tasks[0].config["data_order"]?.stringValue == "shared"
             ? [RandomStream(seed: plan.spec.sweepSeed, ["batches", tasks[0].cellIdentity])]
             : tasks.map { stream("batches", $0, plan) }
-        let results = train(architecture, trainingConfig(tasks[0]), data, &inits, &batches)
+        let results = train(architecture, trainingConfig(tasks[0]), data, &inits, &batches, nil)
         return zip(tasks, results).map { mlpOutcome($0, architecture: architecture, result: $1, data: data) }
     }
 
