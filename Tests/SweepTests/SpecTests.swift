@@ -140,3 +140,41 @@ import Testing
         #expect(!Plan(spec: plain).tasks[0].dataKey.contains("validation"))
     }
 }
+
+/// `ensemble_size`: which seeds train together is fixed by the spec, and never
+/// changes how any net is drawn.
+@Suite struct EnsemblePlanTests {
+    let base = "model: mlp\ndataset: synthetic-toy\nloss: mse\nwidth: [4, 8]\nseeds: 5\n"
+
+    @Test func ensemblesAreRunsOfSeedsOfOneCell() throws {
+        let plan = Plan(spec: try Spec.parse(text: base + "ensemble_size: 2\n", file: "x.yaml"))
+        #expect(plan.ensembles == [[0, 1], [2, 3], [4], [5, 6], [7, 8], [9]])
+        for group in plan.ensembles { #expect(Set(group.map { plan.tasks[$0].cell }).count == 1) }
+        #expect(plan.ensemble(leading: 5) == [5, 6] && plan.ensemble(leading: 12) == [12])
+        // Units with a pending member, by their summed cost (two nets of width 4 cost
+        // what one of width 8 does: ties go in plan order).
+        #expect(plan.ensembleOrder(pending: [1, 4, 9]) == [[0, 1], [9], [4]])
+        #expect(plan.ensembleOrder(pending: [4, 5]) == [[5, 6], [4]])
+        let single = Plan(spec: try Spec.parse(text: base, file: "x.yaml"))
+        #expect(single.ensembles == (0..<10).map { [$0] })
+    }
+
+    @Test func ensembleSizeLeavesStreamIdentitiesAlone() throws {
+        let alone = Plan(spec: try Spec.parse(text: base, file: "x.yaml"))
+        let together = Plan(spec: try Spec.parse(text: base + "ensemble_size: 3\n", file: "x.yaml"))
+        #expect(alone.tasks.map(\.canonicalConfig) == together.tasks.map(\.canonicalConfig))
+        #expect(alone.spec.fingerprint != together.spec.fingerprint)
+        // A shared data order is part of the identity; its cell identity drops the seed.
+        let shared = Plan(spec: try Spec.parse(text: base + "data_order: shared\n", file: "x.yaml"))
+        #expect(shared.tasks[0].canonicalConfig.contains("data_order=shared"))
+        #expect(shared.tasks[0].cellIdentity == shared.tasks[1].cellIdentity)
+        #expect(shared.tasks[0].cellIdentity != shared.tasks[5].cellIdentity)
+        #expect(!shared.tasks[1].cellIdentity.hasSuffix("seed=1"))
+    }
+
+    @Test func lotteryTicketsTrainOneNetAtATime() {
+        #expect(throws: SpecError.self) {
+            try Spec.parse(text: base + "ensemble_size: 2\nprune_rounds: 2\n", file: "x.yaml")
+        }
+    }
+}
