@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Sweep throughput with 1 and 2 ranks on the same task set, run side by side.
 
-Usage: python3 scripts/bench_throughput.py [--repeats 3] [--spec sweeps/bench-throughput.yaml]
+Usage: python3 scripts/bench_throughput.py [--repeats 3] [--ranks 1,2,4] [--spec sweeps/bench-throughput.yaml]
 
-Alternates 1-rank and 2-rank runs (so machine noise hits both alike), reads the
-tasks/s and the coordinator thread's CPU that `overparam sweep` prints, and reports
-medians and the 2:1 throughput ratio. Builds release first (scripts/build.sh).
+Alternates runs on each number of ranks (so machine noise hits all alike; more ranks
+than cores run with --oversubscribe), reads the tasks/s and the coordinator thread's
+CPU that `overparam sweep` prints, checks that every run's store holds every task
+exactly once with its outputs, and reports medians and the throughput ratios to the
+first rank count. Builds release first (scripts/build.sh).
 """
 import argparse
 import os
 import re
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -32,6 +35,14 @@ def run(ranks, spec, store):
     if not m:
         sys.exit(f"bench: no summary line in:\n{out.stderr}")
     tasks, wall, _, cpu = int(m[1]), float(m[2]), int(m[3]), float(m[4])
+    db = sqlite3.connect(store)
+    planned, stored, distinct, outputs = db.execute(
+        "SELECT (SELECT COUNT(*) FROM tasks), COUNT(*), COUNT(DISTINCT task_idx), (SELECT COUNT(*) FROM outputs) "
+        "FROM results").fetchone()
+    db.close()
+    if not (tasks == planned == stored == distinct == outputs):
+        sys.exit(f"bench: {ranks} ranks lost or duplicated results: {planned} tasks, {stored} results "
+                 f"({distinct} distinct), {outputs} outputs")
     return tasks / wall, wall, cpu
 
 
@@ -55,6 +66,7 @@ def main():
                       flush=True)
     print()
     print("| ranks | median tasks/s | median wall (s) | coordinator CPU (s) | coordinator CPU / wall |")
+    print("(every run's store checked: each task stored exactly once, with its outputs)")
     print("|---|---|---|---|---|")
     med = {}
     for r in rank_counts:

@@ -13,6 +13,8 @@ public final class Coordinator {
         /// CPU time of the coordinating thread alone: what waiting cost.
         public var coordinatorCPUSeconds: Double
         public var wallSeconds: Double
+        /// What each other rank sent with its acknowledgement of stop (see `Worker`).
+        public var farewells: [Int: [UInt8]] = [:]
     }
 
     private let transport: Transport?
@@ -134,31 +136,32 @@ public final class Coordinator {
                 }
             }
         } catch {
-            shutDown(local: local, remoteRanks: remoteRanks)
+            _ = shutDown(local: local, remoteRanks: remoteRanks)
             throw error
         }
-        shutDown(local: local, remoteRanks: remoteRanks)
+        let farewells = shutDown(local: local, remoteRanks: remoteRanks)
         return Report(completed: order.count - failed, failed: failed,
                       coordinatorCPUSeconds: ThreadCPU.seconds() - cpuStart,
-                      wallSeconds: Date().timeIntervalSince(start))
+                      wallSeconds: Date().timeIntervalSince(start), farewells: farewells)
     }
 
     /// Tells every rank to stop and waits for each to acknowledge, discarding any
     /// result still arriving: a worker blocked sending a large result would
     /// otherwise never reach its stop message.
-    private func shutDown(local: LocalWorker, remoteRanks: [Int]) {
+    private func shutDown(local: LocalWorker, remoteRanks: [Int]) -> [Int: [UInt8]] {
         local.stop()
-        guard let transport else { return }
+        guard let transport else { return [:] }
         for r in remoteRanks { transport.send([], to: r, tag: .stop) }
-        var acknowledged = Set<Int>()
+        var acknowledged: [Int: [UInt8]] = [:]
         var backoff = PollBackoff()
         while acknowledged.count < remoteRanks.count {
             if let m = transport.poll() {
-                if m.tag == .stop { acknowledged.insert(m.source) }
+                if m.tag == .stop { acknowledged[m.source] = m.payload }
                 backoff.reset()
             } else {
                 backoff.wait()
             }
         }
+        return acknowledged
     }
 }

@@ -3,11 +3,16 @@
 public final class Worker {
     private let transport: Transport
     private let execute: (Int, [UInt8]) -> TaskResult
+    private let farewell: () -> [UInt8]
 
-    /// `execute` gets a task's index and the bytes the coordinator's `describe` sent with it.
-    public init(transport: Transport, execute: @escaping (Int, [UInt8]) -> TaskResult) {
+    /// `execute` gets a task's index and the bytes the coordinator's `describe` sent with it;
+    /// `farewell` gives the bytes sent back with the acknowledgement of stop (e.g. this
+    /// rank's peak memory), which rank 0 finds in its report.
+    public init(transport: Transport, farewell: @escaping () -> [UInt8] = { [] },
+                execute: @escaping (Int, [UInt8]) -> TaskResult) {
         self.transport = transport
         self.execute = execute
+        self.farewell = farewell
     }
 
     /// Returns when the coordinator says stop (queued tasks are then dropped).
@@ -25,7 +30,7 @@ public final class Worker {
                     let index = try r.readInt()
                     queue.append((index, r.isAtEnd ? [] : try r.readBytes()))
                 case .stop:
-                    transport.send([], to: 0, tag: .stop)
+                    transport.send(farewell(), to: 0, tag: .stop)
                     return ran
                 default:
                     break

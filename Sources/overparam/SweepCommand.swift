@@ -74,7 +74,8 @@ struct SweepCommand: ParsableCommand {
             let runner = TaskRunner(plan: Plan(spec: spec), dataDirectory: dataDirectory(spec: spec))
             BLASRuntime.warmUp()
             let plan = runner.plan
-            try Worker(transport: mpi, execute: { index, description in
+            try Worker(transport: mpi, farewell: { Array(String(format: "%.1f", peakRSSMegabytes()).utf8) },
+                       execute: { index, description in
                 // A task the adaptive mode added: derive it from its base task and width.
                 if !description.isEmpty {
                     var r = WireReader(description)
@@ -294,10 +295,14 @@ struct RankZeroSetup {
         try store.setProvenance("last_run.tasks", String(ran))
         let rss = peakRSSMegabytes()
         try store.setProvenance("last_run.rank0_peak_rss_mb", String(format: "%.1f", rss))
+        // The other ranks report theirs with their acknowledgement of stop.
+        let others = report.farewells.sorted { $0.key < $1.key }.map { "\($0.key): \(String(decoding: $0.value, as: UTF8.self))" }
+        if !others.isEmpty { try store.setProvenance("last_run.worker_peak_rss_mb", others.joined(separator: ", ")) }
         log(String(format: "overparam: ran %d tasks in %.2f s on %d rank%@ (%.2f tasks/s); coordinator thread CPU %.3f s (%.2f%% of wall); rank 0 peak RSS %.1f MB",
                    ran, report.wallSeconds, ranks, ranks == 1 ? "" : "s",
                    report.wallSeconds > 0 ? Double(ran) / report.wallSeconds : 0,
-                   report.coordinatorCPUSeconds, cpuShare, rss))
+                   report.coordinatorCPUSeconds, cpuShare, rss)
+            + (others.isEmpty ? "" : "; other ranks' peak RSS (MB) " + others.joined(separator: ", ")))
         if let report = FluctuationReport.render(try statistics.finish()) {
             print("Fluctuations over initializations (live, full-precision outputs; N: parameters, or features)")
             print(report)
