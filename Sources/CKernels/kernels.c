@@ -17,6 +17,7 @@
     const T c1 = (T)1 - beta1, c2 = (T)1 - beta2;                                 \
     for (size_t i = 0; i < n; i++) {                                              \
         T gi = g[i] + weight_decay * w[i];                                        \
+        g[i] = (T)0;                                                              \
         T mi = beta1 * m[i] + c1 * gi;                                            \
         T vi = beta2 * v[i] + c2 * gi * gi;                                       \
         m[i] = mi;                                                                \
@@ -25,13 +26,13 @@
     }
 
 MULTIVERSION
-void op_adam_f32(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, size_t n,
+void op_adam_f32(float *restrict w, float *restrict g, float *restrict m, float *restrict v, size_t n,
                  float beta1, float beta2, float step_size, float inv_sqrt_bc2, float eps, float weight_decay) {
     ADAM_BODY(float, sqrtf)
 }
 
 MULTIVERSION
-void op_adam_f64(double *restrict w, const double *restrict g, double *restrict m, double *restrict v, size_t n,
+void op_adam_f64(double *restrict w, double *restrict g, double *restrict m, double *restrict v, size_t n,
                  double beta1, double beta2, double step_size, double inv_sqrt_bc2, double eps, double weight_decay) {
     ADAM_BODY(double, sqrt)
 }
@@ -40,18 +41,19 @@ void op_adam_f64(double *restrict w, const double *restrict g, double *restrict 
 #define SGD_BODY(T)                                                               \
     for (size_t i = 0; i < n; i++) {                                              \
         T vi = momentum * velocity[i] + g[i] + weight_decay * w[i];               \
+        g[i] = (T)0;                                                              \
         velocity[i] = vi;                                                         \
         w[i] -= lr * vi;                                                          \
     }
 
 MULTIVERSION
-void op_sgd_f32(float *restrict w, const float *restrict g, float *restrict velocity, size_t n,
+void op_sgd_f32(float *restrict w, float *restrict g, float *restrict velocity, size_t n,
                 float lr, float momentum, float weight_decay) {
     SGD_BODY(float)
 }
 
 MULTIVERSION
-void op_sgd_f64(double *restrict w, const double *restrict g, double *restrict velocity, size_t n,
+void op_sgd_f64(double *restrict w, double *restrict g, double *restrict velocity, size_t n,
                 double lr, double momentum, double weight_decay) {
     SGD_BODY(double)
 }
@@ -82,12 +84,12 @@ RELU_BACKWARD(double, op_relu_backward_f64)
 COLUMN_SUMS(float, op_column_sums_f32)
 COLUMN_SUMS(double, op_column_sums_f64)
 
-#define ADD_BIAS(T, NAME)                                                         \
+#define FILL_ROWS(T, NAME)                                                        \
     MULTIVERSION void NAME(T *restrict z, const T *restrict b, size_t rows, size_t cols) {     \
         for (size_t r = 0; r < rows; r++) {                                       \
             T *row = z + r * cols;                                                \
-            for (size_t j = 0; j < cols; j++) row[j] += b[j];                     \
+            for (size_t j = 0; j < cols; j++) row[j] = b[j];                      \
         }                                                                         \
     }
-ADD_BIAS(float, op_add_bias_f32)
-ADD_BIAS(double, op_add_bias_f64)
+FILL_ROWS(float, op_fill_rows_f32)
+FILL_ROWS(double, op_fill_rows_f64)

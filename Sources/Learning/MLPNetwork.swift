@@ -26,7 +26,10 @@ public final class MLPNetwork<T: BLASScalar> {
     public let capacity: Int
     /// All parameters, laid out as `layout` says.
     public var parameters: [T]
-    /// dLoss/dparameters of the last `backward`, same layout.
+    /// dLoss/dparameters of the last `backward`, same layout. `backward` adds the
+    /// weight gradients onto it (GEMMs with beta = 1: no separate pass to clear a
+    /// buffer of tens of MB), so it must be zero before: the optimizer's update
+    /// leaves it so, and so does `clearGradients`.
     public var gradients: [T]
 
     // Per layer: pre-activations z_l and activations a_l (capacity x K fanOut), and
@@ -102,11 +105,21 @@ public final class MLPNetwork<T: BLASScalar> {
             let p = pb.baseAddress!
             for (l, layer) in layers.enumerated() {
                 let n = layer.fanOut, alpha = T(layer.forwardScale)
+                // z = b + scale * a W^T: the biases first, the GEMM adds onto them (beta = 1).
+                // Hidden layers hold the K nets side by side, so their biases are one
+                // stacked vector; the output layer holds them one after another.
+                if l == last {
+                    for k in 0..<K {
+                        T.fillRows(z[l] + k * rows * n, p + layout.biasOffset(layer: l, member: k), rows: rows, cols: n)
+                    }
+                } else {
+                    T.fillRows(z[l], p + layout.stackedBiases(layer: l), rows: rows, cols: K * n)
+                }
                 if l == 0 && x.count == 1 {
-                    // z = scale * X [W_1; ...; W_K]^T: the whole ensemble's first layer at once.
+                    // The whole ensemble's first layer at once: X [W_1; ...; W_K]^T.
                     T.gemm(transA: false, transB: true, m: rows, n: K * n, k: layer.fanIn, alpha: alpha,
                            a: x[0], lda: layer.fanIn, b: p + layout.stackedWeights(layer: 0), ldb: layer.fanIn,
-                           beta: 0, c: z[0], ldc: K * n)
+                           beta: 1, c: z[0], ldc: K * n)
                 } else {
                     for k in 0..<K {
                         let (input, ldIn): (UnsafePointer<T>, Int) = l == 0
@@ -114,19 +127,10 @@ public final class MLPNetwork<T: BLASScalar> {
                         let (out, ldOut) = l == last ? (z[l] + k * rows * n, n) : (z[l] + k * n, K * n)
                         T.gemm(transA: false, transB: true, m: rows, n: n, k: layer.fanIn, alpha: alpha,
                                a: input, lda: ldIn, b: p + layout.weightOffset(layer: l, member: k), ldb: layer.fanIn,
-                               beta: 0, c: out, ldc: ldOut)
+                               beta: 1, c: out, ldc: ldOut)
                     }
                 }
-                // Hidden layers hold the K nets side by side, so their biases are one
-                // stacked vector; the output layer holds them one after another.
-                if l == last {
-                    for k in 0..<K {
-                        T.addBias(z[l] + k * rows * n, p + layout.biasOffset(layer: l, member: k), rows: rows, cols: n)
-                    }
-                } else {
-                    T.addBias(z[l], p + layout.stackedBiases(layer: l), rows: rows, cols: K * n)
-                    activate(z[l], into: a[l], count: rows * K * n)
-                }
+                if l < last { activate(z[l], into: a[l], count: rows * K * n) }
             }
         }
     }
@@ -134,9 +138,15 @@ public final class MLPNetwork<T: BLASScalar> {
     /// A single batch for every net.
     public func forward(_ x: UnsafePointer<T>, rows: Int) { forward([x], rows: rows) }
 
+    /// Zeroes `gradients` (for a `backward` not preceded by an optimizer step).
+    public func clearGradients() {
+        gradients.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
+
     /// Back-propagates `dOutputs` (K blocks of rows x C as `outputs(member:)` lays
-    /// them out: dLoss/df for the last forward) into `gradients`. The first layer's
-    /// input gradient is never formed: nothing needs it.
+    /// them out: dLoss/df for the last forward) into `gradients`, which must be zero
+    /// on entry (see there). The first layer's input gradient is never formed:
+    /// nothing needs it.
     public func backward(_ dOutputs: UnsafePointer<T>) {
         let K = members, layers = architecture.layers, last = layers.count - 1
         dz[last].update(from: dOutputs, count: K * rows * layers[last].fanOut)
@@ -153,7 +163,7 @@ public final class MLPNetwork<T: BLASScalar> {
                         // [dW_1; ...; dW_K] = scale * dZ^T X: the whole ensemble's first layer at once.
                         T.gemm(transA: true, transB: false, m: K * n, n: layer.fanIn, k: rows, alpha: alpha,
                                a: dz[0], lda: K * n, b: inputs[0], ldb: layer.fanIn,
-                               beta: 0, c: g + layout.stackedWeights(layer: 0), ldc: layer.fanIn)
+                               beta: 1, c: g + layout.stackedWeights(layer: 0), ldc: layer.fanIn)
                     } else {
                         for k in 0..<K {
                             let (d, ld) = dzOf(k)
@@ -162,7 +172,7 @@ public final class MLPNetwork<T: BLASScalar> {
                             // dW = scale * dz^T a_prev   (fanOut x fanIn)
                             T.gemm(transA: true, transB: false, m: n, n: layer.fanIn, k: rows, alpha: alpha,
                                    a: d, lda: ld, b: previous, ldb: ldPrev,
-                                   beta: 0, c: g + layout.weightOffset(layer: l, member: k), ldc: layer.fanIn)
+                                   beta: 1, c: g + layout.weightOffset(layer: l, member: k), ldc: layer.fanIn)
                         }
                     }
                     // db = column sums of dz (the output layer: per net).

@@ -192,10 +192,10 @@ public final class MLPTrainer<T: BLASScalar> {
                 net.backward(gradient)
                 if let maskBuffer {
                     applyMask(&net.gradients, maskBuffer)
-                    optimizer.update(&net.parameters, gradient: net.gradients, learningRate: lr)
+                    optimizer.update(&net.parameters, gradient: &net.gradients, learningRate: lr)
                     applyMask(&net.parameters, maskBuffer)
                 } else {
-                    optimizer.update(&net.parameters, gradient: net.gradients, learningRate: lr)
+                    optimizer.update(&net.parameters, gradient: &net.gradients, learningRate: lr)
                 }
                 drop(diverging)
                 begin += rows

@@ -30,14 +30,15 @@ public struct Optimizer<T: BLASScalar> {
     }
 
     /// One update of `w` with gradient `g` at learning rate `lr` (the elementwise
-    /// loop runs in C, vectorized: see `BLASScalar.adamUpdate`).
-    public mutating func update(_ w: inout [T], gradient g: [T], learningRate lr: Double) {
+    /// loop runs in C, vectorized: see `BLASScalar.adamUpdate`). Consumes the
+    /// gradient: `g` is zero afterwards, ready for the next backward pass to add onto.
+    public mutating func update(_ w: inout [T], gradient g: inout [T], learningRate lr: Double) {
         step += 1
         let n = w.count
         switch kind {
         case .sgd(let momentum, let weightDecay):
             w.withUnsafeMutableBufferPointer { wp in
-                g.withUnsafeBufferPointer { gp in
+                g.withUnsafeMutableBufferPointer { gp in
                     first.withUnsafeMutableBufferPointer { vp in
                         T.sgdUpdate(w: wp.baseAddress!, g: gp.baseAddress!, velocity: vp.baseAddress!, n: n,
                                     learningRate: T(lr), momentum: T(momentum), weightDecay: T(weightDecay))
@@ -47,7 +48,7 @@ public struct Optimizer<T: BLASScalar> {
         case .adam(let beta1, let beta2, let epsilon, let weightDecay):
             let bc1 = 1 - pow(beta1, Double(step)), bc2 = 1 - pow(beta2, Double(step))
             w.withUnsafeMutableBufferPointer { wp in
-                g.withUnsafeBufferPointer { gp in
+                g.withUnsafeMutableBufferPointer { gp in
                     first.withUnsafeMutableBufferPointer { mp in
                         second.withUnsafeMutableBufferPointer { vp in
                             T.adamUpdate(w: wp.baseAddress!, g: gp.baseAddress!, m: mp.baseAddress!, v: vp.baseAddress!,

@@ -28,15 +28,15 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable where Self.RawSignific
         m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
         b: UnsafeMutablePointer<Self>, ldb: Int, rcond: Self, rank: inout Int32) -> Int32
 
-    /// One Adam step over `n` parameters (PyTorch's form, L2 weight decay):
+    /// One Adam step over `n` parameters (PyTorch's form, L2 weight decay), leaving g zero:
     /// g' = g + wd w; m = b1 m + (1-b1) g'; v = b2 v + (1-b2) g'^2;
     /// w -= stepSize m / (sqrt(v) invSqrtBC2 + eps).
-    static func adamUpdate(w: UnsafeMutablePointer<Self>, g: UnsafePointer<Self>, m: UnsafeMutablePointer<Self>,
+    static func adamUpdate(w: UnsafeMutablePointer<Self>, g: UnsafeMutablePointer<Self>, m: UnsafeMutablePointer<Self>,
                            v: UnsafeMutablePointer<Self>, n: Int, beta1: Self, beta2: Self, stepSize: Self,
                            invSqrtBC2: Self, epsilon: Self, weightDecay: Self)
 
-    /// One SGD step (PyTorch's form): v = momentum v + g + wd w; w -= lr v.
-    static func sgdUpdate(w: UnsafeMutablePointer<Self>, g: UnsafePointer<Self>, velocity: UnsafeMutablePointer<Self>,
+    /// One SGD step (PyTorch's form): v = momentum v + g + wd w; w -= lr v. Leaves g zero.
+    static func sgdUpdate(w: UnsafeMutablePointer<Self>, g: UnsafeMutablePointer<Self>, velocity: UnsafeMutablePointer<Self>,
                           n: Int, learningRate: Self, momentum: Self, weightDecay: Self)
 
     /// a = max(0, z) elementwise; NaN stays NaN.
@@ -46,8 +46,8 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable where Self.RawSignific
                              count: Int)
     /// out[j] = sum over rows of x[r, j], in row order.
     static func columnSums(_ x: UnsafePointer<Self>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Self>)
-    /// z[r, j] += b[j] for every row.
-    static func addBias(_ z: UnsafeMutablePointer<Self>, _ b: UnsafePointer<Self>, rows: Int, cols: Int)
+    /// z[r, j] = b[j] for every row.
+    static func fillRows(_ z: UnsafeMutablePointer<Self>, _ b: UnsafePointer<Self>, rows: Int, cols: Int)
 }
 
 @inline(__always)
@@ -57,7 +57,7 @@ extension Float: BLASScalar {
     public static var dtypeName: String { "float32" }
     @inlinable public var double: Double { Double(self) }
 
-    public static func adamUpdate(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+    public static func adamUpdate(w: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
                                   v: UnsafeMutablePointer<Float>, n: Int, beta1: Float, beta2: Float, stepSize: Float,
                                   invSqrtBC2: Float, epsilon: Float, weightDecay: Float) {
         op_adam_f32(w, g, m, v, n, beta1, beta2, stepSize, invSqrtBC2, epsilon, weightDecay)
@@ -72,15 +72,15 @@ extension Float: BLASScalar {
         op_relu_backward_f32(da, z, out, count)
     }
 
-    public static func addBias(_ z: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, rows: Int, cols: Int) {
-        op_add_bias_f32(z, b, rows, cols)
+    public static func fillRows(_ z: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, rows: Int, cols: Int) {
+        op_fill_rows_f32(z, b, rows, cols)
     }
 
     public static func columnSums(_ x: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
         op_column_sums_f32(x, rows, cols, out)
     }
 
-    public static func sgdUpdate(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
+    public static func sgdUpdate(w: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>,
                                  velocity: UnsafeMutablePointer<Float>, n: Int, learningRate: Float,
                                  momentum: Float, weightDecay: Float) {
         op_sgd_f32(w, g, velocity, n, learningRate, momentum, weightDecay)
@@ -112,7 +112,7 @@ extension Double: BLASScalar {
     public static var dtypeName: String { "float64" }
     @inlinable public var double: Double { self }
 
-    public static func adamUpdate(w: UnsafeMutablePointer<Double>, g: UnsafePointer<Double>, m: UnsafeMutablePointer<Double>,
+    public static func adamUpdate(w: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Double>, m: UnsafeMutablePointer<Double>,
                                   v: UnsafeMutablePointer<Double>, n: Int, beta1: Double, beta2: Double, stepSize: Double,
                                   invSqrtBC2: Double, epsilon: Double, weightDecay: Double) {
         op_adam_f64(w, g, m, v, n, beta1, beta2, stepSize, invSqrtBC2, epsilon, weightDecay)
@@ -127,15 +127,15 @@ extension Double: BLASScalar {
         op_relu_backward_f64(da, z, out, count)
     }
 
-    public static func addBias(_ z: UnsafeMutablePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, cols: Int) {
-        op_add_bias_f64(z, b, rows, cols)
+    public static func fillRows(_ z: UnsafeMutablePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, cols: Int) {
+        op_fill_rows_f64(z, b, rows, cols)
     }
 
     public static func columnSums(_ x: UnsafePointer<Double>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Double>) {
         op_column_sums_f64(x, rows, cols, out)
     }
 
-    public static func sgdUpdate(w: UnsafeMutablePointer<Double>, g: UnsafePointer<Double>,
+    public static func sgdUpdate(w: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Double>,
                                  velocity: UnsafeMutablePointer<Double>, n: Int, learningRate: Double,
                                  momentum: Double, weightDecay: Double) {
         op_sgd_f64(w, g, velocity, n, learningRate, momentum, weightDecay)

@@ -33,6 +33,7 @@ import TestSupport
             inputs[sharedBatch ? 0 : k].withUnsafeBufferPointer { single.forward($0.baseAddress!, rows: rows) }
             let f = Array(UnsafeBufferPointer(start: single.outputs, count: rows * c))
             #expect(maxAbsDifference(f, Array(UnsafeBufferPointer(start: ensemble.outputs(member: k), count: rows * c))) < 1e-13)
+            single.clearGradients()
             Array(dOut[(k * rows * c)..<((k + 1) * rows * c)]).withUnsafeBufferPointer { single.backward($0.baseAddress!) }
             let g = ensemble.layout.extract(ensemble.gradients, member: k)
             #expect(maxAbsDifference(single.gradients, g) < 1e-13, "net \(k)")
