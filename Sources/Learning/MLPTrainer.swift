@@ -64,8 +64,12 @@ public final class MLPTrainer<T: BLASScalar> {
 
     /// Trains K = `initStreams.count` nets in lockstep; net k's weights come from
     /// `initStreams[k]` (or `startParameters[k]`). With one batch stream every net
-    /// sees the same minibatches (the first layer of all K is then one GEMM); with K,
-    /// net k walks the data in its own order. Returns the K outcomes in order.
+    /// sees the same minibatches (the first layer of a group of nets is then one
+    /// GEMM); with K, net k walks the data in its own order. Returns the K outcomes
+    /// in order.
+    ///
+    /// The K nets run as groups of `groupSize(members:)` (see there), one group after
+    /// the other at every step: each group is one `MLPNetwork` with its own optimizer.
     public func train(initStreams: inout [RandomStream], batchStreams: inout [RandomStream],
                       from startParameters: [[T]]? = nil, masks: [[T]]? = nil,
                       snapshotEpoch: Int? = nil) -> [TrainingOutcome<T>] {
@@ -74,23 +78,30 @@ public final class MLPTrainer<T: BLASScalar> {
         precondition(K >= 1 && (batchStreams.count == 1 || batchStreams.count == K))
         let p = data.train.count, d = data.inputDimension, c = data.outputDimension
         let b = min(config.batchSize ?? p, p)
-        let layout = EnsembleLayout(architecture: architecture, members: K)
-        var net = MLPNetwork<T>(architecture: architecture, capacity: b, members: K)
-        net.initialize(streams: &initStreams)
-        if let startParameters {
-            for k in 0..<K { layout.insert(startParameters[k], member: k, into: &net.parameters) }
+        let size = groupSize(members: K)
+        var groups: [Group] = stride(from: 0, to: K, by: size).map { first in
+            let members = Array(first..<min(K, first + size))
+            let net = MLPNetwork<T>(architecture: architecture, capacity: b, members: members.count)
+            var streams = members.map { initStreams[$0] }
+            net.initialize(streams: &streams)
+            for (slot, k) in members.enumerated() {
+                initStreams[k] = streams[slot]
+                if let startParameters { net.layout.insert(startParameters[k], member: slot, into: &net.parameters) }
+            }
+            let mask: [T]? = masks.map { masks in
+                var buffer = [T](repeating: 0, count: net.layout.parameterCount)
+                for (slot, k) in members.enumerated() { net.layout.insert(masks[k], member: slot, into: &buffer) }
+                return buffer
+            }
+            if let mask { applyMask(&net.parameters, mask) }
+            return Group(net: net, optimizer: Optimizer<T>(kind: config.optimizer, parameterCount: net.layout.parameterCount),
+                         mask: mask, active: members)
         }
-        var maskBuffer: [T]? = masks.map { masks in
-            var buffer = [T](repeating: 0, count: layout.parameterCount)
-            for k in 0..<K { layout.insert(masks[k], member: k, into: &buffer) }
-            return buffer
+        var members = [Member]()
+        for group in groups {
+            for slot in group.active.indices { members.append(Member(initial: group.net.layout.extract(group.net.parameters, member: slot))) }
         }
-        if let maskBuffer { applyMask(&net.parameters, maskBuffer) }
-        // Slot s of the running ensemble trains net active[s] of the caller's list.
-        var active = Array(0..<K)
-        var members = (0..<K).map { Member(initial: layout.extract(net.parameters, member: $0)) }
         if snapshotEpoch == 0 { for k in 0..<K { members[k].rewindPoint = members[k].initial } }
-        var optimizer = Optimizer<T>(kind: config.optimizer, parameterCount: layout.parameterCount)
         // Whole-set measurements run one net at a time, on its own parameters.
         let evaluator = MLPNetwork<T>(architecture: architecture,
                                       capacity: max(b, min(evaluationChunk, max(p, data.test.count))))
@@ -99,57 +110,47 @@ public final class MLPTrainer<T: BLASScalar> {
 
         let xBatch = UnsafeMutablePointer<T>.allocate(capacity: orderCount * b * d)
         let yBatch = UnsafeMutablePointer<T>.allocate(capacity: orderCount * b * c)
-        let gradient = UnsafeMutablePointer<T>.allocate(capacity: K * b * c)
+        let gradient = UnsafeMutablePointer<T>.allocate(capacity: size * b * c)
         defer { xBatch.deallocate(); yBatch.deallocate(); gradient.deallocate() }
         let labels = data.train.labels
 
-        func evaluate(slot: Int, _ set: Examples<T>, prefix: String) -> (metrics: [String: Double], outputs: Matrix<T>) {
-            evaluator.parameters = net.layout.extract(net.parameters, member: slot)
+        func evaluate(_ g: Int, slot: Int, _ set: Examples<T>, prefix: String) -> (metrics: [String: Double], outputs: Matrix<T>) {
+            evaluator.parameters = groups[g].net.layout.extract(groups[g].net.parameters, member: slot)
             return self.evaluate(evaluator, set, prefix: prefix)
         }
-        func snapshot(slot: Int) -> [String: Double] {
-            var m = evaluate(slot: slot, data.train, prefix: "train").metrics
-            m.merge(evaluate(slot: slot, data.test, prefix: "test").metrics) { $1 }
-            m["weight_distance"] = distance(evaluator.parameters, members[active[slot]].initial)
+        func snapshot(_ g: Int, slot: Int) -> [String: Double] {
+            var m = evaluate(g, slot: slot, data.train, prefix: "train").metrics
+            m.merge(evaluate(g, slot: slot, data.test, prefix: "test").metrics) { $1 }
+            m["weight_distance"] = distance(evaluator.parameters, members[groups[g].active[slot]].initial)
             return m
         }
         if curveEpochs.contains(0) {
-            for slot in active.indices { members[active[slot]].curves.append(epoch: 0, snapshot(slot: slot)) }
+            for g in groups.indices {
+                for slot in groups[g].active.indices { members[groups[g].active[slot]].curves.append(epoch: 0, snapshot(g, slot: slot)) }
+            }
         }
 
         var outcomes = [TrainingOutcome<T>?](repeating: nil, count: K)
         var epoch = 0
         var epochSeconds: [Double] = []
-        var orders: [[Int]] = []
-        /// Net `active[slot]` is done: its outcome from `parameters`.
-        func retire(slot: Int, parameters: [T], stopReason: String, diverged: Bool) {
-            let k = active[slot]
-            outcomes[k] = finish(members[k], parameters: parameters, epoch: epoch, stopReason: stopReason,
-                                 diverged: diverged, epochSeconds: epochSeconds, curveEpochs: curveEpochs, evaluator: evaluator)
-        }
-        /// The running ensemble without the retired slots.
-        func drop(_ slots: [Int]) {
-            guard !slots.isEmpty else { return }
-            let kept = active.indices.filter { !slots.contains($0) }
-            let old = net.layout
-            if !kept.isEmpty {
-                let smaller = MLPNetwork<T>(architecture: architecture, capacity: b, members: kept.count)
-                smaller.parameters = old.compact(net.parameters, keeping: kept, zero: 0)
-                net = smaller
-            }
-            optimizer.remap { old.compact($0, keeping: kept, zero: 0) }
-            maskBuffer = maskBuffer.map { old.compact($0, keeping: kept, zero: 0) }
-            if orders.count > 1 { orders = kept.map { orders[$0] } }
-            active = kept.map { active[$0] }
+        /// Net `groups[g].active[slot]` is done: its outcome from its current weights.
+        func retire(_ g: Int, slot: Int, stopReason: String, diverged: Bool) {
+            let k = groups[g].active[slot]
+            outcomes[k] = finish(members[k], parameters: groups[g].net.layout.extract(groups[g].net.parameters, member: slot),
+                                 epoch: epoch, stopReason: stopReason, diverged: diverged, epochSeconds: epochSeconds,
+                                 curveEpochs: curveEpochs, evaluator: evaluator)
         }
 
-        training: while epoch < config.maxEpochs && !active.isEmpty {
+        training: while epoch < config.maxEpochs && !groups.isEmpty {
             epoch += 1
             let epochStart = Date()
             let lr = config.schedule.rate(base: config.learningRate, epoch: epoch)
-            orders = b >= p ? [Array(0..<p)]
-                : orderCount == 1 ? [batchStreams[0].permutation(p)] : active.map { batchStreams[$0].permutation(p) }
-            for k in active { members[k].startEpoch() }
+            // Batch orders: one for all, or one per running net (row i of the batch buffers).
+            let running = groups.flatMap(\.active)
+            let orders = b >= p ? [Array(0..<p)]
+                : orderCount == 1 ? [batchStreams[0].permutation(p)] : running.map { batchStreams[$0].permutation(p) }
+            let orderRow = Dictionary(uniqueKeysWithValues: running.enumerated().map { ($1, orders.count == 1 ? 0 : $0) })
+            for k in running { members[k].startEpoch() }
             var begin = 0
             while begin < p {
                 let rows = min(b, p - begin)
@@ -163,88 +164,133 @@ public final class MLPTrainer<T: BLASScalar> {
                         for r in 0..<rows { (ys + r * c).update(from: src.baseAddress! + order[begin + r] * c, count: c) }
                     }
                 }
-                net.forward(orders.indices.map { UnsafePointer(xBatch + $0 * b * d) }, rows: rows)
-                var diverging: [Int] = []
-                for slot in active.indices {
-                    let o = orders.count == 1 ? 0 : slot
-                    let (lossSum, unsatisfied) = config.loss.evaluate(
-                        outputs: net.outputs(member: slot), targets: yBatch + o * b * c, rows: rows, cols: c,
-                        gradient: gradient + slot * rows * c, scale: 1 / T(rows))
-                    guard lossSum.isFinite else {
-                        diverging.append(slot)
-                        (gradient + slot * rows * c).update(repeating: 0, count: rows * c)
-                        continue
+                for g in groups.indices {
+                    let net = groups[g].net
+                    let rowsOf = groups[g].active.map { orderRow[$0]! }
+                    net.forward(orders.count == 1 ? [UnsafePointer(xBatch)] : rowsOf.map { UnsafePointer(xBatch + $0 * b * d) },
+                                rows: rows)
+                    var diverging: [Int] = []
+                    for slot in groups[g].active.indices {
+                        let k = groups[g].active[slot], o = rowsOf[slot]
+                        let (lossSum, unsatisfied) = config.loss.evaluate(
+                            outputs: net.outputs(member: slot), targets: yBatch + o * b * c, rows: rows, cols: c,
+                            gradient: gradient + slot * rows * c, scale: 1 / T(rows))
+                        guard lossSum.isFinite else {
+                            diverging.append(slot)
+                            (gradient + slot * rows * c).update(repeating: 0, count: rows * c)
+                            continue
+                        }
+                        members[k].lossThisEpoch += lossSum
+                        members[k].unsatisfiedThisEpoch += unsatisfied
+                        if let labels {
+                            let order = orders[o]
+                            members[k].wrongThisEpoch +=
+                                countWrong(net.outputs(member: slot), rows: rows, cols: c) { labels[order[begin + $0]] }
+                        }
                     }
-                    members[active[slot]].lossThisEpoch += lossSum
-                    members[active[slot]].unsatisfiedThisEpoch += unsatisfied
-                    if let labels {
-                        let order = orders[o]
-                        members[active[slot]].wrongThisEpoch +=
-                            countWrong(net.outputs(member: slot), rows: rows, cols: c) { labels[order[begin + $0]] }
+                    // A net whose loss is no longer finite stops here, with the weights that gave it.
+                    for slot in diverging { retire(g, slot: slot, stopReason: "diverged", diverged: true) }
+                    if diverging.count < groups[g].active.count {
+                        net.backward(gradient)
+                        if let mask = groups[g].mask {
+                            applyMask(&net.gradients, mask)
+                            groups[g].optimizer.update(&net.parameters, gradient: &net.gradients, learningRate: lr)
+                            applyMask(&net.parameters, mask)
+                        } else {
+                            groups[g].optimizer.update(&net.parameters, gradient: &net.gradients, learningRate: lr)
+                        }
                     }
+                    groups[g].drop(diverging, architecture: architecture, capacity: b)
                 }
-                // A net whose loss is no longer finite stops here, with the weights that gave it.
-                for slot in diverging {
-                    retire(slot: slot, parameters: net.layout.extract(net.parameters, member: slot),
-                           stopReason: "diverged", diverged: true)
-                }
-                if diverging.count == active.count { drop(diverging); break training }
-                net.backward(gradient)
-                if let maskBuffer {
-                    applyMask(&net.gradients, maskBuffer)
-                    optimizer.update(&net.parameters, gradient: &net.gradients, learningRate: lr)
-                    applyMask(&net.parameters, maskBuffer)
-                } else {
-                    optimizer.update(&net.parameters, gradient: &net.gradients, learningRate: lr)
-                }
-                drop(diverging)
+                groups.removeAll { $0.active.isEmpty }
+                if groups.isEmpty { break training }
                 begin += rows
             }
             epochSeconds.append(Date().timeIntervalSince(epochStart))
             afterEpoch?(epoch)
             let outOfTime = config.maxSeconds.map { Date().timeIntervalSince(start) > $0 } ?? false
-            var stopped: [Int] = []
-            for slot in active.indices {
-                let k = active[slot]
-                if epoch == snapshotEpoch { members[k].rewindPoint = net.layout.extract(net.parameters, member: slot) }
-                // Stop rules. The batch statistics above were taken while the weights moved,
-                // so a candidate stop is confirmed on the whole training set first.
-                var stopReason = "max_epochs"
-                let m = members[k]
-                if config.stopAtInterpolation && m.wrongThisEpoch == 0 && (!config.loss.isHinge || m.unsatisfiedThisEpoch == 0) {
-                    let now = evaluate(slot: slot, data.train, prefix: "train").metrics
-                    if (now["train_error"] ?? 0) == 0 && (now["train_unsatisfied"] ?? 0) == 0 {
-                        stopReason = "interpolation"
+            for g in groups.indices {
+                var stopped: [Int] = []
+                for slot in groups[g].active.indices {
+                    let k = groups[g].active[slot]
+                    if epoch == snapshotEpoch {
+                        members[k].rewindPoint = groups[g].net.layout.extract(groups[g].net.parameters, member: slot)
+                    }
+                    // Stop rules. The batch statistics above were taken while the weights moved,
+                    // so a candidate stop is confirmed on the whole training set first.
+                    var stopReason = "max_epochs"
+                    let m = members[k]
+                    if config.stopAtInterpolation && m.wrongThisEpoch == 0
+                        && (!config.loss.isHinge || m.unsatisfiedThisEpoch == 0) {
+                        let now = evaluate(g, slot: slot, data.train, prefix: "train").metrics
+                        if (now["train_error"] ?? 0) == 0 && (now["train_unsatisfied"] ?? 0) == 0 {
+                            stopReason = "interpolation"
+                        }
+                    }
+                    if stopReason == "max_epochs", let tol = config.lossTolerance, m.lossThisEpoch / Double(p) < tol {
+                        if evaluate(g, slot: slot, data.train, prefix: "train").metrics["train_loss"]! < tol {
+                            stopReason = "loss_tolerance"
+                        }
+                    }
+                    if let patience = config.earlyStoppingPatience, let validation = data.validation {
+                        let loss = evaluate(g, slot: slot, validation, prefix: "validation").metrics["validation_loss"]!
+                        if loss < m.bestValidation {
+                            (members[k].bestValidation, members[k].bestEpoch) = (loss, epoch)
+                            members[k].bestParameters = evaluator.parameters
+                        } else if stopReason == "max_epochs" && epoch - m.bestEpoch >= patience {
+                            stopReason = "early_stopping"
+                        }
+                    }
+                    if stopReason == "max_epochs" && outOfTime { stopReason = "max_seconds" }
+                    let stopping = stopReason != "max_epochs" || epoch == config.maxEpochs
+                    if curveEpochs.contains(epoch) || (stopping && !curveEpochs.isEmpty) {
+                        members[k].curves.append(epoch: epoch, snapshot(g, slot: slot))
+                    }
+                    if stopping {
+                        retire(g, slot: slot, stopReason: stopReason, diverged: false)
+                        stopped.append(slot)
                     }
                 }
-                if stopReason == "max_epochs", let tol = config.lossTolerance, m.lossThisEpoch / Double(p) < tol {
-                    if evaluate(slot: slot, data.train, prefix: "train").metrics["train_loss"]! < tol {
-                        stopReason = "loss_tolerance"
-                    }
-                }
-                if let patience = config.earlyStoppingPatience, let validation = data.validation {
-                    let loss = evaluate(slot: slot, validation, prefix: "validation").metrics["validation_loss"]!
-                    if loss < m.bestValidation {
-                        (members[k].bestValidation, members[k].bestEpoch) = (loss, epoch)
-                        members[k].bestParameters = evaluator.parameters
-                    } else if stopReason == "max_epochs" && epoch - m.bestEpoch >= patience {
-                        stopReason = "early_stopping"
-                    }
-                }
-                if stopReason == "max_epochs" && outOfTime { stopReason = "max_seconds" }
-                let stopping = stopReason != "max_epochs" || epoch == config.maxEpochs
-                if curveEpochs.contains(epoch) || (stopping && !curveEpochs.isEmpty) {
-                    members[k].curves.append(epoch: epoch, snapshot(slot: slot))
-                }
-                if stopping {
-                    retire(slot: slot, parameters: net.layout.extract(net.parameters, member: slot),
-                           stopReason: stopReason, diverged: false)
-                    stopped.append(slot)
-                }
+                groups[g].drop(stopped, architecture: architecture, capacity: b)
             }
-            drop(stopped)
+            groups.removeAll { $0.active.isEmpty }
         }
         return outcomes.map { $0! }
+    }
+
+    /// How many nets train as one `MLPNetwork`: as many as keep the group's weights,
+    /// gradients and optimizer moments (16 bytes a parameter in Float32) within about
+    /// 4 MB, so a step's passes over them stay in cache. More nets per group share
+    /// each GEMM call's fixed costs (tiny nets gain most); past that size the group
+    /// streams through memory and each net is faster on its own. Depends on the
+    /// architecture only, so which nets train together never depends on the machine.
+    public func groupSize(members: Int) -> Int {
+        let bytesPerNet = 4 * MemoryLayout<T>.size * architecture.parameterCount
+        return max(1, min(members, (4 << 20) / max(1, bytesPerNet)))
+    }
+
+    /// Nets that train as one `MLPNetwork`, with their optimizer.
+    struct Group {
+        var net: MLPNetwork<T>
+        var optimizer: Optimizer<T>
+        var mask: [T]?
+        /// Slot s of `net` trains net active[s] of the caller's list.
+        var active: [Int]
+
+        /// Leaves out the retired slots.
+        mutating func drop(_ slots: [Int], architecture: MLPArchitecture, capacity: Int) {
+            guard !slots.isEmpty else { return }
+            let kept = active.indices.filter { !slots.contains($0) }
+            let old = net.layout
+            if !kept.isEmpty {
+                let smaller = MLPNetwork<T>(architecture: architecture, capacity: capacity, members: kept.count)
+                smaller.parameters = old.compact(net.parameters, keeping: kept, zero: 0)
+                net = smaller
+            }
+            optimizer.remap { old.compact($0, keeping: kept, zero: 0) }
+            mask = mask.map { old.compact($0, keeping: kept, zero: 0) }
+            active = kept.map { active[$0] }
+        }
     }
 
     /// What one net of an ensemble carries besides its weights.

@@ -75,13 +75,16 @@ import TestSupport
     }
 
     /// Float32, Adam, minibatches: a net trained in an ensemble of 4 ends where it
-    /// ends alone, within Float32 rounding, with the shared order and with its own.
-    @Test(arguments: [true, false])
-    func batchedNetMatchesTheNetTrainedAlone(sharedOrder: Bool) {
+    /// ends alone, within Float32 rounding, with the shared order and with its own;
+    /// for narrow nets (one group of 4) and wide ones (two groups of 2).
+    @Test(arguments: [(true, 32, 1), (false, 32, 1), (true, 300, 2), (false, 300, 2)])
+    func batchedNetMatchesTheNetTrainedAlone(sharedOrder: Bool, width: Int, groups: Int) {
         let data = data().converted(to: Float.self)
-        let arch = MLPArchitecture(inputs: 5, depth: 2, width: 32, outputs: 2)
+        let arch = MLPArchitecture(inputs: 5, depth: 2, width: width, outputs: 2)
         let config = TrainingConfig(loss: .crossEntropy, optimizer: .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0),
                                     learningRate: 0.01, batchSize: 16, maxEpochs: 15, curvePoints: 3)
+        let size = MLPTrainer<Float>(architecture: arch, config: config, data: data).groupSize(members: 4)
+        #expect((4 + size - 1) / size == groups)
         let (together, alone) = trainBoth(config, data: data, seeds: [1, 2, 3, 4], sharedOrder: sharedOrder) {
             MLPTraining.train(architecture: arch, config: config, data: data, initStreams: &$0, batchStreams: &$1)
         }
