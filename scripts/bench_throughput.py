@@ -65,8 +65,8 @@ def main():
                 print(f"  run {rep + 1}: {r} rank(s): {rate:.3f} tasks/s, {wall:.2f} s, coordinator CPU {cpu:.4f} s",
                       flush=True)
     print()
+    print("Every run's store checked: each task stored exactly once, with its outputs.\n")
     print("| ranks | median tasks/s | median wall (s) | coordinator CPU (s) | coordinator CPU / wall |")
-    print("(every run's store checked: each task stored exactly once, with its outputs)")
     print("|---|---|---|---|---|")
     med = {}
     for r in rank_counts:
