@@ -50,4 +50,28 @@ import TestSupport
         // Seeds differ: the nets of one ensemble are not copies.
         #expect(two[0]!.outputs != two[1]!.outputs)
     }
+
+    /// A unit of which one net is missing from the store (as if lost) is rerun whole
+    /// on resume and only that net is stored: the store then equals the uninterrupted one.
+    @Test func resumeRerunsAUnitAndStoresOnlyTheMissingNet() throws {
+        let dir = try TemporaryDirectory("e2e-ensemble-resume")
+        defer { dir.remove() }
+        let spec = try dir.write("e.yaml", Self.spec(ensemble: 3))
+        let full = dir.file("full.sqlite"), cut = dir.file("cut.sqlite")
+        for store in [full, cut] {
+            let r = try OverparamBinary.run(ranks: 2, ["sweep", spec, "--store", store, "--quiet"])
+            #expect(r.status == 0, "\(r.output)")
+        }
+        let delete = "DELETE FROM metrics WHERE task_idx = 1; DELETE FROM outputs WHERE task_idx = 1; "
+            + "DELETE FROM curves WHERE task_idx = 1; DELETE FROM results WHERE task_idx = 1;"
+        let sql = try runProcess("/usr/bin/env", ["python3", "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", cut, delete])
+        #expect(sql.status == 0, "\(sql.output)")
+        #expect(try SweepEndToEndTests.contents(cut).count == 13)
+        let resumed = try OverparamBinary.run(ranks: 2, ["sweep", spec, "--store", cut, "--resume", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(resumed.stderr.contains("1 to run, 13 already stored"))
+        #expect(resumed.stderr.contains("ran 1 tasks"))
+        #expect(try SweepEndToEndTests.contents(cut) == (try SweepEndToEndTests.contents(full)))
+    }
 }
